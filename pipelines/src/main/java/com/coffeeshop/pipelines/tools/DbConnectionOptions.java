@@ -1,0 +1,82 @@
+package com.coffeeshop.pipelines.tools;
+
+import com.coffeeshop.transforms.jdbc.LandingZoneJdbc;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Connection options shared by the tools. Defaults come from the COFFEE_DB_* environment that
+ * {@code devstack/services.sh env} prints; the password is read from the environment variable that
+ * {@code --db-password-env} names, never from the command line.
+ */
+public class DbConnectionOptions {
+  @Option(
+      names = "--db-host",
+      defaultValue = "${env:COFFEE_DB_HOST:-127.0.0.1}",
+      description = "Database host (default: $COFFEE_DB_HOST or ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--db-port",
+      defaultValue = "${env:COFFEE_DB_PORT:-3306}",
+      description = "Database port (default: $COFFEE_DB_PORT or ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--db-name",
+      defaultValue = "${env:COFFEE_DB_NAME:-coffeeshop}",
+      description = "Database (schema) name (default: $COFFEE_DB_NAME or ${DEFAULT-VALUE}).")
+  String database;
+
+  @Option(names = "--db-user", description = "Database user (default depends on the command).")
+  String user;
+
+  @Option(
+      names = "--db-password-env",
+      description = "Environment variable holding the user's password (default depends on the command).")
+  String passwordEnv;
+
+  /** Fills the user and password variable a command uses when the caller gave none. */
+  DbConnectionOptions withDefaults(String defaultUser, String defaultPasswordEnv) {
+    if (user == null) {
+      user = defaultUser;
+    }
+    if (passwordEnv == null) {
+      passwordEnv = defaultPasswordEnv;
+    }
+    return this;
+  }
+
+  String url() {
+    return LandingZoneJdbc.url(host, port, database);
+  }
+
+  /** Opens a UTC session on the configured database. */
+  Connection connect() throws SQLException {
+    return connect(database);
+  }
+
+  /** Opens a UTC session; {@code databaseOrEmpty} may be "" to connect without a default schema. */
+  Connection connect(String databaseOrEmpty) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", LandingZoneJdbc.passwordFromEnv(passwordEnv));
+    // Real per-row affected counts (0 = unchanged, 1 = inserted, 2 = updated) for the upserts.
+    props.setProperty("useAffectedRows", "true");
+    props.setProperty("useBulkStmts", "false");
+    Connection c = DriverManager.getConnection(LandingZoneJdbc.url(host, port, databaseOrEmpty), props);
+    try (Statement s = c.createStatement()) {
+      s.execute(LandingZoneJdbc.UTC_SESSION);
+    }
+    return c;
+  }
+
+  @Override
+  public String toString() {
+    return user + "@" + host + ":" + port + "/" + database;
+  }
+}

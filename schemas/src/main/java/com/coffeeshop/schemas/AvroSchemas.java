@@ -1,0 +1,17 @@
+package com.coffeeshop.schemas;
+
+import org.apache.avro.Schema;
+
+/** The Avro schemas of the files the pipelines write, parsed from {@code avro/*.avsc}. */
+public final class AvroSchemas {
+  private AvroSchemas() {}
+
+  /** Parses {@code avro/<name>.avsc}. */
+  public static Schema load(String name) {
+    return new Schema.Parser().parse(Resources.text("avro/" + name + ".avsc"));
+  }
+
+  public static Schema storeDailyRevenue() {
+    return load("store_daily_revenue");
+  }
+}

@@ -1,0 +1,93 @@
+-- Landing zone of the coffee-shop chain: the OLTP tables the order generator writes, Debezium
+-- captures and the daily batch reads incrementally. Runs unchanged on MariaDB 10.11/11.x and
+-- MySQL 8. Idempotent: every statement can be re-applied to an existing schema.
+--
+-- Conventions
+--   * Money is integer VND (no fractions exist in VND).
+--   * Times are DATETIME(3) in UTC (the server and every session run with time_zone '+00:00').
+--   * `updated_at` on every reference table is the incremental batch's watermark column. The loader
+--     never writes it on update: ON UPDATE CURRENT_TIMESTAMP bumps it only when a value changed.
+
+CREATE TABLE IF NOT EXISTS product_category (
+  id          INT          NOT NULL,
+  name        VARCHAR(100) NOT NULL,
+  updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_product_category_name (name),
+  KEY ix_product_category_updated_at (updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS products (
+  id          VARCHAR(16)  NOT NULL,
+  name        VARCHAR(200) NOT NULL,
+  category_id INT          NOT NULL,
+  unit_price  INT          NOT NULL,
+  updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  KEY ix_products_updated_at (updated_at),
+  CONSTRAINT fk_products_category FOREIGN KEY (category_id) REFERENCES product_category (id),
+  CONSTRAINT ck_products_unit_price CHECK (unit_price > 0)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS stores (
+  id          INT          NOT NULL,
+  name        VARCHAR(200) NOT NULL,
+  address     VARCHAR(300) NOT NULL,
+  district    VARCHAR(100) NOT NULL,
+  city        VARCHAR(100) NOT NULL,
+  updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  KEY ix_stores_updated_at (updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS payment_methods (
+  id          INT          NOT NULL,
+  method_name VARCHAR(50)  NOT NULL,
+  -- Only bank transfers name a bank; NULL for cash and card.
+  bank        VARCHAR(50)  NULL,
+  updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  KEY ix_payment_methods_updated_at (updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS customers (
+  id           INT          NOT NULL,
+  name         VARCHAR(200) NOT NULL,
+  phone_number VARCHAR(20)  NOT NULL,
+  tier         VARCHAR(16)  NOT NULL,
+  updated_at   DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  KEY ix_customers_tier (tier),
+  KEY ix_customers_updated_at (updated_at),
+  CONSTRAINT ck_customers_tier CHECK (tier IN ('regular', 'silver', 'gold', 'diamond'))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS orders (
+  id                CHAR(36)    NOT NULL,
+  `timestamp`       DATETIME(3) NOT NULL,
+  store_id          INT         NOT NULL,
+  payment_method_id INT         NOT NULL,
+  customer_id       INT         NOT NULL,
+  PRIMARY KEY (id),
+  KEY ix_orders_timestamp (`timestamp`),
+  CONSTRAINT fk_orders_store FOREIGN KEY (store_id) REFERENCES stores (id),
+  CONSTRAINT fk_orders_payment_method FOREIGN KEY (payment_method_id) REFERENCES payment_methods (id),
+  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS order_details (
+  order_id         CHAR(36)    NOT NULL,
+  product_id       VARCHAR(16) NOT NULL,
+  quantity         INT         NOT NULL,
+  -- 0..100; non-zero only on suggested lines.
+  discount_percent INT         NOT NULL DEFAULT 0,
+  -- unit_price * quantity * (100 - discount_percent) / 100, rounded down to whole VND.
+  subtotal         INT         NOT NULL,
+  is_suggestion    TINYINT(1)  NOT NULL DEFAULT 0,
+  PRIMARY KEY (order_id, product_id),
+  KEY ix_order_details_product (product_id),
+  CONSTRAINT fk_order_details_order FOREIGN KEY (order_id) REFERENCES orders (id),
+  CONSTRAINT fk_order_details_product FOREIGN KEY (product_id) REFERENCES products (id),
+  CONSTRAINT ck_order_details_quantity CHECK (quantity > 0),
+  CONSTRAINT ck_order_details_discount CHECK (discount_percent BETWEEN 0 AND 100)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

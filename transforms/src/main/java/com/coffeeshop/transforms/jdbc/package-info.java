@@ -1,0 +1,2 @@
+/** Reading the MySQL landing zone: connection settings from options, UTC sessions, JdbcIO sources. */
+package com.coffeeshop.transforms.jdbc;
