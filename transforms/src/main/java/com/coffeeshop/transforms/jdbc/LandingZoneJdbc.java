@@ -29,7 +29,7 @@ public final class LandingZoneJdbc {
           "environment variable "
               + variable
               + " is not set; export the database password there (devstack/services.sh env prints"
-              + " the local ones), or name another variable with --dbPasswordEnv");
+              + " the local ones), or name another variable with --dbPasswordEnv (pipelines) or --db-password-env (tools)");
     }
     return value;
   }
