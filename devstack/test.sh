@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite, against real services.
+#   1. starts MariaDB and Redis (devstack/services.sh up; installs them on a fresh Debian machine),
+#   2. builds every module and runs every test on the DirectRunner,
+#   3. runs the runner-portability test again on the FlinkRunner and on the SparkRunner
+#      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
+#   4. prints one summary line over all runs.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+devstack/services.sh up
+eval "$(devstack/services.sh env)"
+
+MVN=(mvn -B --no-transfer-progress)
+status=0
+"${MVN[@]}" install || status=$?
+if [ $status -eq 0 ]; then
+  for runner in flink spark; do
+    echo "=== RunnerPortabilityTest on the ${runner^} runner ==="
+    "${MVN[@]}" -pl pipelines -P "$runner-runner" surefire:test -Dtest=RunnerPortabilityTest \
+      -Dsurefire.reportsDirectory="$REPO/pipelines/target/surefire-reports-$runner" || status=$?
+  done
+fi
+
+# One line over every surefire report of this run.
+python3 - "$REPO" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+tests = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*/target/surefire-reports*/TEST-*.xml"):
+    s = ET.parse(f).getroot()
+    tests += int(s.get("tests")); skipped += int(s.get("skipped"))
+    failed += int(s.get("failures")) + int(s.get("errors"))
+print(f"tests: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
