@@ -12,18 +12,18 @@ cd "$REPO"
 devstack/services.sh up
 eval "$(devstack/services.sh env)"
 
-MVN=(mvn -B --no-transfer-progress)
+MVN=(mvn -B --no-transfer-progress -Dstyle.color=never)
 status=0
 "${MVN[@]}" install || status=$?
 if [ $status -eq 0 ]; then
   for runner in flink spark; do
     echo "=== RunnerPortabilityTest on the ${runner^} runner ==="
-    "${MVN[@]}" -pl pipelines -P "$runner-runner" surefire:test -Dtest=RunnerPortabilityTest \
-      -Dsurefire.reportsDirectory="$REPO/pipelines/target/surefire-reports-$runner" || status=$?
+    "${MVN[@]}" -pl pipelines -P "$runner-runner" surefire:test -Dtest=RunnerPortabilityTest || status=$?
   done
 fi
 
 # One line over every surefire report of this run.
+echo
 python3 - "$REPO" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 tests = failed = skipped = 0

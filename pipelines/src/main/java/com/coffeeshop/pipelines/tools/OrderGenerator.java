@@ -9,7 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -208,7 +208,9 @@ public final class OrderGenerator {
 
   /** Order number {@code index} of this seed: a pure function of (seed, index). */
   Order order(long index) {
-    Random rng = new Random(settings.seed() * 0x9E3779B97F4A7C15L + index);
+    // SplittableRandom mixes its state on every draw, so neighbouring indexes give unrelated orders
+    // (java.util.Random seeded with n and n+1 starts with nearly the same values).
+    SplittableRandom rng = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + index);
     String id = uuid(rng);
     int store = ref.storeIds()[rng.nextInt(ref.storeIds().length)];
     int customer;
@@ -244,7 +246,7 @@ public final class OrderGenerator {
     return java.util.Arrays.binarySearch(ref.diamondCustomerIds(), customer) >= 0;
   }
 
-  private int pickAnyCustomer(Random rng) {
+  private int pickAnyCustomer(SplittableRandom rng) {
     int total = ref.diamondCustomerIds().length + ref.otherCustomerIds().length;
     int i = rng.nextInt(total);
     return i < ref.diamondCustomerIds().length
@@ -252,14 +254,14 @@ public final class OrderGenerator {
         : ref.otherCustomerIds()[i - ref.diamondCustomerIds().length];
   }
 
-  private ReferenceSnapshot.PaymentMethod pickMethod(Random rng, boolean eligibleOne) {
+  private ReferenceSnapshot.PaymentMethod pickMethod(SplittableRandom rng, boolean eligibleOne) {
     List<ReferenceSnapshot.PaymentMethod> candidates =
         ref.paymentMethods().stream().filter(m -> m.eligible() == eligibleOne).toList();
     double[] weights = paymentWeights(candidates);
     return candidates.get(weighted(rng, weights));
   }
 
-  private static int pick(Random rng, int[] ids) {
+  private static int pick(SplittableRandom rng, int[] ids) {
     return ids[rng.nextInt(ids.length)];
   }
 
@@ -279,7 +281,7 @@ public final class OrderGenerator {
     return w;
   }
 
-  private static int weighted(Random rng, double[] weights) {
+  private static int weighted(SplittableRandom rng, double[] weights) {
     double total = 0;
     for (double w : weights) total += w;
     double r = rng.nextDouble() * total;
@@ -290,7 +292,7 @@ public final class OrderGenerator {
     return weights.length - 1;
   }
 
-  private static String uuid(Random rng) {
+  private static String uuid(SplittableRandom rng) {
     long msb = (rng.nextLong() & ~0xF000L) | 0x4000L; // version 4
     long lsb = (rng.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
     return new UUID(msb, lsb).toString();

@@ -80,6 +80,13 @@ class OrderGeneratorTest {
   }
 
   @Test
+  void neighbouringOrdersAreUnrelated() throws Exception {
+    // 400 random UUIDs cover ~200 of the 256 two-hex-digit prefixes; correlated seeds cover a handful.
+    assertThat(db.scalar("SELECT COUNT(DISTINCT LEFT(id, 2)) FROM orders"), greaterThan(150L));
+    assertThat(db.scalar("SELECT COUNT(DISTINCT customer_id) FROM orders"), greaterThan(300L));
+  }
+
+  @Test
   void eligibleShareYieldsThatShareAndTheReportedCount() throws Exception {
     long eligible = db.scalar(ELIGIBLE_ORDERS);
     // Binomial(400, 0.25): mean 100, sd 8.7; the bounds are ~4.5 sd wide.
