@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       LoadReferenceCommand.class,
       GenerateOrdersCommand.class,
       BenchGeneratorCommand.class,
+      BenchCdcCommand.class,
       CommandLine.HelpCommand.class
     })
 public class CoffeeCli {

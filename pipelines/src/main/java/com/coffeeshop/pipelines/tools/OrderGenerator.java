@@ -65,6 +65,11 @@ public final class OrderGenerator {
     }
   }
 
+  /** Told about every committed order, right after its commit returns (benchmarks time from here). */
+  public interface CommitListener {
+    void committed(String orderId, long commitNanoTime);
+  }
+
   /** Opens a connection to the landing zone. */
   public interface ConnectionFactory {
     Connection open() throws SQLException;
@@ -85,6 +90,7 @@ public final class OrderGenerator {
   private final AtomicLong lines = new AtomicLong();
   private final AtomicLong eligible = new AtomicLong();
   private final double[] methodWeights;
+  private volatile CommitListener listener = (id, t) -> {};
 
   public OrderGenerator(
       ReferenceSnapshot ref, Settings settings, ConnectionFactory connections, PrintWriter progress) {
@@ -93,6 +99,12 @@ public final class OrderGenerator {
     this.connections = connections;
     this.progress = progress;
     this.methodWeights = paymentWeights(ref.paymentMethods());
+  }
+
+  /** Sets the listener told of each commit; call before {@link #run()}. */
+  public OrderGenerator onCommit(CommitListener listener) {
+    this.listener = listener;
+    return this;
   }
 
   /** Asks a running {@link #run()} to finish its current orders and return. */
@@ -181,6 +193,7 @@ public final class OrderGenerator {
           }
           insertLine.executeBatch();
           c.commit();
+          listener.committed(order.id, System.nanoTime());
           orders.incrementAndGet();
           lines.addAndGet(order.lines.size());
           if (order.eligible) {

@@ -24,15 +24,30 @@ public final class LandingZoneDatabase implements AutoCloseable {
   public final String host = env("COFFEE_DB_HOST", "127.0.0.1");
   public final int port = Integer.parseInt(env("COFFEE_DB_PORT", "3307"));
 
-  private LandingZoneDatabase(String name) {
+  private final boolean dropOnClose;
+
+  private LandingZoneDatabase(String name, boolean dropOnClose) {
     this.name = name;
+    this.dropOnClose = dropOnClose;
+  }
+
+  /**
+   * A named database that outlives the test (the one the CDC connector captures), brought up to date:
+   * schema, users and reference data, all idempotent. {@link #close()} leaves it in place.
+   */
+  public static LandingZoneDatabase existing(String name) {
+    requireEnv("COFFEE_DB_ADMIN_PASSWORD");
+    LandingZoneDatabase db = new LandingZoneDatabase(name, false);
+    db.cli("db-init");
+    db.cli("load-reference");
+    return db;
   }
 
   /** A new database with the landing-zone tables and no rows. */
   public static LandingZoneDatabase createEmpty() throws SQLException {
     requireEnv("COFFEE_DB_ADMIN_PASSWORD");
     LandingZoneDatabase db =
-        new LandingZoneDatabase("it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        new LandingZoneDatabase("it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), true);
     db.cli("db-init", "--schema-only");
     return db;
   }
@@ -118,6 +133,9 @@ public final class LandingZoneDatabase implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    if (!dropOnClose) {
+      return;
+    }
     try (Connection c = admin();
         Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS `" + name + "`");
