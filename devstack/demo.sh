@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # README command 1: the system's main job on the local default stack (no Docker).
 # Today: starts MariaDB and Redis, creates the landing zone and its users, loads the reference data,
-# generates orders at the seed's rate for a while, then runs the store-revenue pipeline on the
-# chosen runner and prints what was written. It grows as the pipelines land.
+# generates orders at the seed's rate for a while, starts Kafka + Connect with Debezium and measures
+# commit -> CDC latency, then runs the store-revenue pipeline on the chosen runner and prints what
+# was written. It grows as the pipelines land.
 #
 #   devstack/demo.sh [--duration 30s] [--runner direct|flink-local|spark-local]
 set -euo pipefail
@@ -50,6 +51,11 @@ SELECT o.id AS latest_orders, o.`timestamp`, s.city, c.tier, CONCAT(p.method_nam
  GROUP BY o.id ORDER BY o.`timestamp` DESC LIMIT 5;
 SQL
 
+step "Change data capture: Kafka + Kafka Connect with Debezium (own JVMs, loopback ports)"
+devstack/kafka.sh up
+step "Commit -> CDC record latency over 100 orders at the seed's rate"
+devstack/coffee bench-cdc --orders 100 --rates 17
+
 step "Store revenue for today on $RUNNER_CONFIG (JdbcIO -> Combine -> parquet)"
 OUT="$REPO/.local/output/store_daily_revenue"
 devstack/run-pipeline com.coffeeshop.pipelines.reports.StoreDailyRevenue "$RUNNER_CONFIG" \
@@ -57,4 +63,4 @@ devstack/run-pipeline com.coffeeshop.pipelines.reports.StoreDailyRevenue "$RUNNE
   --date="$(date -u +%F)" --output="$OUT" 2>&1 | grep -E "ERROR|Exception" || true
 ls -l "$OUT"/*.parquet
 echo
-echo "Done. Services keep running for you: devstack/services.sh status | down"
+echo "Done. Services keep running for you: devstack/services.sh status|down, devstack/kafka.sh status|down"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite, against real services.
-#   1. starts MariaDB and Redis (devstack/services.sh up; installs them on a fresh Debian machine),
-#   2. builds every module and runs every test on the DirectRunner,
+#   1. builds every module, then starts MariaDB and Redis (devstack/services.sh up; installs them on a
+#      fresh Debian machine) and Kafka + Kafka Connect with Debezium (devstack/kafka.sh up),
+#   2. runs every test on the DirectRunner (and the CDC tests against the running stack),
 #   3. runs the runner-portability test again on the FlinkRunner and on the SparkRunner
 #      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
 #   4. prints one summary line over all runs.
@@ -9,10 +10,13 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
+MVN=(mvn -B --no-transfer-progress -Dstyle.color=never)
+"${MVN[@]}" -q install -DskipTests
+
 devstack/services.sh up
 eval "$(devstack/services.sh env)"
+devstack/kafka.sh up
 
-MVN=(mvn -B --no-transfer-progress -Dstyle.color=never)
 status=0
 "${MVN[@]}" install || status=$?
 if [ $status -eq 0 ]; then

@@ -77,12 +77,17 @@ public class DevStackCli {
     }
 
     Path connectorFile() {
-      return repo.resolve("docker/connect/coffeeshop-" + flavour + ".json");
+      return DevStackCli.connectorFile(repo, flavour);
     }
 
     Path pluginDir() {
       return repo.resolve("devstack/target/connect-plugins");
     }
+  }
+
+  /** The one connector definition of a database flavour (mariadb, mysql), shared with docker/. */
+  static Path connectorFile(Path repo, String flavour) {
+    return repo.resolve("docker/connect/coffeeshop-" + flavour + ".json");
   }
 
   @Command(name = "up", mixinStandardHelpOptions = true,

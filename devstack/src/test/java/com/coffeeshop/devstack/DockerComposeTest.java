@@ -1,0 +1,117 @@
+package com.coffeeshop.devstack;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** docker/compose.yaml cannot run here (no Docker engine), so it is read and checked instead. */
+class DockerComposeTest {
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static Map<String, Map<String, Object>> services;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void parse() throws IOException {
+    try (Reader r = Files.newBufferedReader(REPO.resolve("docker/compose.yaml"))) {
+      Map<String, Object> compose = new Yaml().load(r);
+      services = (Map<String, Map<String, Object>>) compose.get("services");
+    }
+  }
+
+  @Test
+  void hasEveryServiceTheReadmeNames() throws IOException {
+    // The README's docker/ section lists the services as `name` in the first column of a table.
+    String readme = Files.readString(REPO.resolve("README.md"));
+    String section = readme.substring(readme.indexOf("## The Docker stack"));
+    section = section.substring(0, section.indexOf("\n## ", 5) < 0 ? section.length() : section.indexOf("\n## ", 5));
+    List<String> named = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\|").matcher(section);
+    while (m.find()) {
+      named.add(m.group(1));
+    }
+    assertThat("the README names services", named, not(empty()));
+    assertThat(services.keySet(), hasItems(named.toArray(String[]::new)));
+    assertThat(services.keySet(), hasItems("mysql", "kafka", "connect", "connect-init", "redis",
+        "flink-jobmanager", "flink-taskmanager", "spark-master", "spark-worker", "airflow"));
+  }
+
+  @Test
+  void publishedHostPortsDoNotCollide() {
+    Map<String, String> owner = new HashMap<>();
+    List<String> collisions = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
+      Object ports = s.getValue().get("ports");
+      if (ports == null) {
+        continue;
+      }
+      for (Object p : (List<?>) ports) {
+        String host = p.toString().split(":")[0];
+        String previous = owner.putIfAbsent(host, s.getKey());
+        if (previous != null) {
+          collisions.add(host + " (" + previous + ", " + s.getKey() + ")");
+        }
+      }
+    }
+    assertThat(collisions, is(empty()));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void mountsTheConnectorDefinitionTheLocalStackUses() throws IOException {
+    List<String> volumes = (List<String>) services.get("connect-init").get("volumes");
+    String source = volumes.get(0).split(":")[0];
+    Path mounted = REPO.resolve("docker").resolve(source).normalize();
+    assertThat(mounted, is(DevStackCli.connectorFile(REPO, "mysql")));
+    assertThat(Files.exists(mounted), is(true));
+    // The two flavours are one definition: they may differ in the connector class only.
+    ObjectMapper json = new ObjectMapper();
+    JsonNode mysql = json.readTree(mounted.toFile());
+    JsonNode mariadb = json.readTree(DevStackCli.connectorFile(REPO, "mariadb").toFile());
+    ((ObjectNode) mysql.get("config")).remove("connector.class");
+    ((ObjectNode) mariadb.get("config")).remove("connector.class");
+    assertThat(mysql, is(mariadb));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void holdsNoSecrets() throws IOException {
+    List<String> values = new ArrayList<>();
+    for (Map<String, Object> s : services.values()) {
+      Object env = s.get("environment");
+      if (env instanceof Map<?, ?> map) {
+        map.forEach((k, v) -> {
+          if (k.toString().contains("PASSWORD")) {
+            values.add(String.valueOf(v));
+          }
+        });
+      }
+    }
+    assertThat(values, not(empty()));
+    assertThat(values, everyItem(matchesPattern("\\$\\{[A-Z_]+:\\?[^}]*}")));
+    for (String flavour : List.of("mariadb", "mysql")) {
+      JsonNode config = new ObjectMapper().readTree(DevStackCli.connectorFile(REPO, flavour).toFile()).get("config");
+      assertThat(config.get("database.password").asText(), is("${env:COFFEE_CDC_PASSWORD}"));
+    }
+  }
+}
