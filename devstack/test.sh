@@ -15,6 +15,7 @@ MVN=(mvn -B --no-transfer-progress -Dstyle.color=never)
 
 devstack/services.sh up
 eval "$(devstack/services.sh env)"
+devstack/coffee db-init          # the captured schema and the CDC user the connector logs in as
 devstack/kafka.sh up
 
 status=0

@@ -327,7 +327,11 @@ public class DevStackCli {
             .build(),
         HttpResponse.BodyHandlers.ofString());
     if (put.statusCode() >= 300) {
-      throw new IllegalStateException("Connect refused " + s.connectorFile() + ": HTTP " + put.statusCode() + " " + put.body());
+      String hint = put.body().contains("Access denied")
+          ? "\nThe connector logs in as coffee_cdc: create the schema and users first with `devstack/coffee db-init`."
+          : "";
+      throw new IllegalStateException("Connect refused " + s.connectorFile() + ": HTTP " + put.statusCode() + " "
+          + put.body() + hint);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
