@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       GenerateOrdersCommand.class,
       BenchGeneratorCommand.class,
       BenchCdcCommand.class,
+      WarmCacheCommand.class,
       CommandLine.HelpCommand.class
     })
 public class CoffeeCli {

@@ -84,7 +84,11 @@ CREATE TABLE IF NOT EXISTS order_details (
   -- unit_price * quantity * (100 - discount_percent) / 100, rounded down to whole VND.
   subtotal         INT         NOT NULL,
   is_suggestion    TINYINT(1)  NOT NULL DEFAULT 0,
+  -- The order id on a suggested line, NULL on ordered ones: its unique key allows at most one
+  -- suggestion per order, whatever replays or concurrent runs of the suggestion job do.
+  suggestion_for   CHAR(36)    AS (IF(is_suggestion = 1, order_id, NULL)) STORED,
   PRIMARY KEY (order_id, product_id),
+  UNIQUE KEY uq_order_details_one_suggestion (suggestion_for),
   KEY ix_order_details_product (product_id),
   CONSTRAINT fk_order_details_order FOREIGN KEY (order_id) REFERENCES orders (id),
   CONSTRAINT fk_order_details_product FOREIGN KEY (product_id) REFERENCES products (id),

@@ -1,0 +1,293 @@
+package com.coffeeshop.pipelines.suggestion;
+
+import com.coffeeshop.schemas.events.DeadLetter;
+import com.coffeeshop.schemas.events.OrderCreated;
+import com.coffeeshop.schemas.events.SuggestionAccepted;
+import com.coffeeshop.transforms.cdc.CdcMessage;
+import com.coffeeshop.transforms.cdc.DecodeOrderEvents;
+import com.coffeeshop.transforms.enrich.ApplyReferenceChanges;
+import com.coffeeshop.transforms.enrich.RedisEndpoint;
+import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
+import com.coffeeshop.transforms.jdbc.LandingZoneOptions;
+import com.coffeeshop.transforms.suggest.DiscountRule;
+import com.coffeeshop.transforms.suggest.EvaluateOrders;
+import com.coffeeshop.transforms.suggest.HashRankPick;
+import com.coffeeshop.transforms.suggest.PickStrategy;
+import com.coffeeshop.transforms.suggest.RecordSuggestion;
+import com.coffeeshop.transforms.suggest.SuggestProduct;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.joda.time.Instant;
+
+/**
+ * The real-time suggestion job. Reads the orders CDC topic; for each newly created order checks the
+ * seed's rule (diamond customer, bank transfer, ACB) against Redis reference data; for an eligible
+ * order picks a product not already in it, records it in MySQL as a discounted {@code order_details}
+ * line with {@code is_suggestion = 1}, and publishes it to {@code order_suggestion_accepted} keyed by
+ * order id. A second branch follows the reference tables' CDC topics into Redis, so the rule sees a
+ * new diamond customer or a price change within seconds.
+ *
+ * <p>Stateless on purpose (no state, timers or windows): it runs unchanged on the Direct, Flink and
+ * Spark runners. At most one suggestion per order, ever; deterministic, so replays repeat it. Bad
+ * input goes to the dead-letter topic with the original payload and the reason; the job never stops
+ * for it.
+ */
+public class SuggestionPipeline {
+
+  /** Options of the suggestion job. Database options come from {@link LandingZoneOptions}. */
+  public interface Options extends LandingZoneOptions, StreamingOptions {
+    @Description("Kafka bootstrap servers")
+    @Default.String("127.0.0.1:9092")
+    String getKafkaBootstrap();
+
+    void setKafkaBootstrap(String value);
+
+    @Description("CDC topic of the orders table")
+    @Default.String("cdc.orders")
+    String getOrdersTopic();
+
+    void setOrdersTopic(String value);
+
+    @Description("CDC topics of the reference tables whose changes are applied to Redis")
+    @Default.String("cdc.customers,cdc.products,cdc.payment_methods")
+    String getReferenceTopics();
+
+    void setReferenceTopics(String value);
+
+    @Description("Topic the accepted suggestions are published to, keyed by order id")
+    @Default.String("order_suggestion_accepted")
+    String getSuggestionsTopic();
+
+    void setSuggestionsTopic(String value);
+
+    @Description("Dead-letter topic: undecodable or inconsistent events, with payload and reason")
+    @Default.String("order_suggestion_dlq")
+    String getDeadLetterTopic();
+
+    void setDeadLetterTopic(String value);
+
+    @Description("Kafka consumer group; its committed offsets are where a restarted job resumes")
+    @Default.String("coffeeshop-suggestion")
+    String getConsumerGroup();
+
+    void setConsumerGroup(String value);
+
+    @Description("Where to start when the group has no committed offset: latest (default) or earliest."
+        + " Or an ISO-8601 instant such as 2026-11-25T10:00:00Z to start from that time")
+    @Default.String("latest")
+    String getStartFrom();
+
+    void setStartFrom(String value);
+
+    @Description("Redis host of the reference data")
+    @Default.String("127.0.0.1")
+    String getRedisHost();
+
+    void setRedisHost(String value);
+
+    @Description("Redis port of the reference data")
+    @Default.Integer(6379)
+    int getRedisPort();
+
+    void setRedisPort(int value);
+
+    @Description("How long the in-process cache keeps a reference entry (ms): the bound on staleness")
+    @Default.Long(2000)
+    long getCacheTtlMillis();
+
+    void setCacheTtlMillis(long value);
+
+    @Description("Discount on the suggested product, percent")
+    @Default.Integer(20)
+    int getDiscountPercent();
+
+    void setDiscountPercent(int value);
+
+    @Description("Units of the suggested product")
+    @Default.Integer(1)
+    int getSuggestionQuantity();
+
+    void setSuggestionQuantity(int value);
+
+    @Description("Pick strategy: hash-rank (default), or the class name of a PickStrategy")
+    @Default.String("hash-rank")
+    String getPickStrategy();
+
+    void setPickStrategy(String value);
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  public static PipelineResult run(Options options) {
+    validate(options);
+    options.setStreaming(true);
+    RedisEndpoint redis = new RedisEndpoint(options.getRedisHost(), options.getRedisPort());
+    JdbcEndpoint db = JdbcEndpoint.of(options);
+    Duration ttl = Duration.ofMillis(options.getCacheTtlMillis());
+    DiscountRule discount = new DiscountRule(options.getDiscountPercent(), options.getSuggestionQuantity());
+
+    Pipeline p = Pipeline.create(options);
+
+    PCollectionTuple decoded = p
+        .apply("ReadOrderEvents", new ReadCdc(options, List.of(options.getOrdersTopic())))
+        .apply("DecodeOrderEvents", new DecodeOrderEvents());
+    PCollectionTuple evaluated = decoded.get(DecodeOrderEvents.ORDERS)
+        .apply("EvaluateOrders", new EvaluateOrders(redis, ttl));
+    PCollectionTuple proposed = evaluated.get(EvaluateOrders.ELIGIBLE)
+        .apply("SuggestProduct", new SuggestProduct(db, redis, ttl, pickStrategy(options), discount));
+    proposed.get(SuggestProduct.PROPOSED)
+        .apply("RecordSuggestion", new RecordSuggestion(db))
+        .apply("ToJson", MapElements.into(kvStrings()).via(s -> KV.of(s.order_id(), json(s))))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("PublishSuggestions", write(options, options.getSuggestionsTopic()));
+
+    PCollectionTuple reference = p
+        .apply("ReadReferenceEvents", new ReadCdc(options, topics(options.getReferenceTopics())))
+        .apply("ApplyReferenceChanges", new ApplyReferenceChanges(redis));
+
+    PCollectionList.of(decoded.get(DecodeOrderEvents.DEAD_LETTERS))
+        .and(evaluated.get(EvaluateOrders.DEAD_LETTERS))
+        .and(proposed.get(SuggestProduct.DEAD_LETTERS))
+        .and(reference.get(ApplyReferenceChanges.DEAD_LETTERS))
+        .apply("FlattenDeadLetters", Flatten.pCollections())
+        .apply("DeadLetterToJson", MapElements.into(kvStrings()).via(d -> KV.of(d.source(), json(d))))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("PublishDeadLetters", write(options, options.getDeadLetterTopic()));
+
+    return p.run();
+  }
+
+  public static void main(String[] args) {
+    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+    run(options).waitUntilFinish();
+  }
+
+  /** Rejects option combinations that cannot work, saying what to change. */
+  static void validate(Options o) {
+    if ("coffee_batch".equals(o.getDbUser())) {
+      throw new IllegalArgumentException("the suggestion job writes order_details, which the read-only batch user"
+          + " cannot: run it as the application user (--dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD)");
+    }
+    if (o.getCacheTtlMillis() < 0) {
+      throw new IllegalArgumentException("--cacheTtlMillis must not be negative, got " + o.getCacheTtlMillis());
+    }
+    startFrom(o); // parses, or explains
+    new DiscountRule(o.getDiscountPercent(), o.getSuggestionQuantity());
+    pickStrategy(o);
+  }
+
+  static PickStrategy pickStrategy(Options o) {
+    if ("hash-rank".equals(o.getPickStrategy())) {
+      return new HashRankPick();
+    }
+    try {
+      return (PickStrategy) Class.forName(o.getPickStrategy()).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalArgumentException("--pickStrategy must be hash-rank or the class name of a PickStrategy with a"
+          + " no-argument constructor; '" + o.getPickStrategy() + "' is neither (" + e + ")");
+    }
+  }
+
+  /** null for latest/earliest (Kafka's auto.offset.reset), else the instant to start reading from. */
+  static Instant startFrom(Options o) {
+    String v = o.getStartFrom();
+    if ("latest".equals(v) || "earliest".equals(v)) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--startFrom must be latest, earliest or an ISO-8601 instant such as"
+          + " 2026-11-25T10:00:00Z, got '" + v + "'");
+    }
+  }
+
+  /** Reads CDC topics as {@link CdcMessage}s (tombstones included: they are dead-lettered downstream). */
+  static class ReadCdc extends PTransform<PBegin, PCollection<CdcMessage>> {
+    private final Options options;
+    private final List<String> topics;
+
+    ReadCdc(Options options, List<String> topics) {
+      this.options = options;
+      this.topics = topics;
+    }
+
+    @Override
+    public PCollection<CdcMessage> expand(PBegin input) {
+      Map<String, Object> consumer = Map.of(
+          "group.id", options.getConsumerGroup(),
+          "auto.offset.reset", "earliest".equals(options.getStartFrom()) ? "earliest" : "latest",
+          "enable.auto.commit", false,
+          "fetch.max.wait.ms", 10);
+      KafkaIO.Read<String, String> read = KafkaIO.<String, String>read()
+          .withBootstrapServers(options.getKafkaBootstrap())
+          .withTopics(topics)
+          .withKeyDeserializer(StringDeserializer.class)
+          .withValueDeserializer(StringDeserializer.class)
+          .withConsumerConfigUpdates(consumer)
+          .commitOffsetsInFinalize();
+      Instant start = startFrom(options);
+      if (start != null) {
+        read = read.withStartReadTime(start);
+      }
+      return input
+          .apply("ReadKafka", read)
+          .apply("ToCdcMessage", MapElements.into(TypeDescriptor.of(CdcMessage.class)).via(
+              (KafkaRecord<String, String> r) -> new CdcMessage(r.getTopic(), r.getPartition(), r.getOffset(),
+                  r.getKV().getKey(), r.getKV().getValue())));
+    }
+  }
+
+  static KafkaIO.Write<String, String> write(Options options, String topic) {
+    return KafkaIO.<String, String>write()
+        .withBootstrapServers(options.getKafkaBootstrap())
+        .withTopic(topic)
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class)
+        // Latency over throughput: a suggestion leaves as soon as it is made.
+        .withProducerConfigUpdates(Map.of("linger.ms", 0, "acks", "all"));
+  }
+
+  static List<String> topics(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  static TypeDescriptor<KV<String, String>> kvStrings() {
+    return new TypeDescriptor<KV<String, String>>() {};
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write " + value + " as JSON", e);
+    }
+  }
+
+  private SuggestionPipeline() {}
+}

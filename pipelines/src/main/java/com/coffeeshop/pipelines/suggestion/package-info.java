@@ -1,0 +1,2 @@
+/** The unbounded real-time suggestion pipeline. */
+package com.coffeeshop.pipelines.suggestion;

@@ -1,0 +1,79 @@
+package com.coffeeshop.transforms.jdbc;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection for one DoFn instance, reopened when it breaks. Work that fails because the
+ * database is unreachable is retried with exponential backoff (0.1 s to 5 s, for up to a minute);
+ * after that the exception propagates so the runner retries the bundle and nothing is lost.
+ */
+public final class JdbcSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcSession.class);
+
+  /** Work against the connection. */
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final JdbcEndpoint endpoint;
+  private final FailsafeExecutor<Object> retry;
+  private Connection connection;
+
+  public JdbcSession(JdbcEndpoint endpoint) {
+    this.endpoint = endpoint;
+    this.retry = Failsafe.with(
+        RetryPolicy.builder()
+            .handle(SQLTransientException.class, SQLNonTransientConnectionException.class, SQLRecoverableException.class)
+            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
+            .withMaxDuration(Duration.ofSeconds(60))
+            .withMaxRetries(-1)
+            .onRetry(e -> {
+              LOG.warn("MySQL {} unavailable (attempt {}), retrying: {}", endpoint, e.getAttemptCount(),
+                  e.getLastException().getMessage());
+              closeQuietly();
+            })
+            .build());
+  }
+
+  public <T> T run(Work<T> work) throws SQLException {
+    try {
+      return retry.get(() -> {
+        if (connection == null || connection.isClosed()) {
+          connection = endpoint.open();
+        }
+        return work.run(connection);
+      });
+    } catch (dev.failsafe.FailsafeException e) {
+      if (e.getCause() instanceof SQLException s) {
+        throw s;
+      }
+      throw e;
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException ignored) {
+      // already broken
+    }
+    connection = null;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+  }
+}

@@ -1,0 +1,124 @@
+package com.coffeeshop.transforms.suggest;
+
+import com.coffeeshop.schemas.events.SuggestionAccepted;
+import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
+import com.coffeeshop.transforms.jdbc.JdbcSession;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Records each accepted suggestion as an {@code order_details} line with {@code is_suggestion = 1}
+ * and emits the suggestion that is stored for the order.
+ *
+ * <p>At most one suggestion per order, ever: the table's unique key on the suggested order (a stored
+ * generated column) rejects a second one, the insert turns such a conflict into a no-op, and what
+ * is emitted is read back from the table. So a replay, even one that would now pick another product
+ * because the catalog changed, re-publishes the suggestion already made instead of adding one.
+ */
+public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>, PCollection<SuggestionAccepted>> {
+  private final JdbcEndpoint db;
+
+  public RecordSuggestion(JdbcEndpoint db) {
+    this.db = db;
+  }
+
+  @Override
+  public PCollection<SuggestionAccepted> expand(PCollection<SuggestionAccepted> proposed) {
+    return proposed.apply("InsertOrderDetail", ParDo.of(new RecordFn(db)));
+  }
+
+  static class RecordFn extends DoFn<SuggestionAccepted, SuggestionAccepted> {
+    private final Counter suggested = Metrics.counter("suggestion", "suggested");
+    private final Counter replayed = Metrics.counter("suggestion", "replayed");
+    private final Distribution latency = Metrics.distribution("suggestion", "commit_to_suggestion_ms");
+    private final JdbcEndpoint db;
+    private transient JdbcSession session;
+
+    RecordFn(JdbcEndpoint db) {
+      this.db = db;
+    }
+
+    @Setup
+    public void setup() {
+      session = new JdbcSession(db);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (session != null) {
+        session.close();
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element SuggestionAccepted s, OutputReceiver<SuggestionAccepted> out) throws SQLException {
+      SuggestionAccepted stored = session.run(c -> {
+        c.setAutoCommit(false);
+        try {
+          int inserted;
+          try (PreparedStatement ps = c.prepareStatement(
+              "INSERT INTO order_details (order_id, product_id, quantity, discount_percent, subtotal, is_suggestion)"
+                  + " VALUES (?, ?, ?, ?, ?, 1) ON DUPLICATE KEY UPDATE order_id = order_id")) {
+            ps.setString(1, s.order_id());
+            ps.setString(2, s.product_id());
+            ps.setInt(3, s.quantity());
+            ps.setInt(4, s.discount_percent());
+            ps.setInt(5, s.subtotal());
+            inserted = ps.executeUpdate();
+          }
+          SuggestionAccepted result = s;
+          if (inserted == 0) {
+            result = readBack(c, s);
+          }
+          c.commit();
+          return result;
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      });
+      if (stored == s) {
+        suggested.inc();
+      } else {
+        replayed.inc();
+      }
+      latency.update(stored.suggested_at_ms() - stored.order_committed_at_ms());
+      out.output(stored);
+    }
+
+    /**
+     * The suggestion stored for this order by a concurrent run (replays of an earlier suggestion are
+     * already resolved by {@link SuggestProduct}). Name and price are only known for the same product.
+     */
+    private static SuggestionAccepted readBack(java.sql.Connection c, SuggestionAccepted proposed) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT product_id, quantity, discount_percent, subtotal FROM order_details"
+              + " WHERE order_id = ? AND is_suggestion = 1")) {
+        ps.setString(1, proposed.order_id());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("order " + proposed.order_id() + " already has a line for "
+                + proposed.product_id() + " that is not a suggestion");
+          }
+          String productId = rs.getString(1);
+          int quantity = rs.getInt(2);
+          int subtotal = rs.getInt(4);
+          return new SuggestionAccepted(proposed.order_id(), productId,
+              productId.equals(proposed.product_id()) ? proposed.product_name() : null,
+              quantity, productId.equals(proposed.product_id()) ? proposed.unit_price() : 0,
+              rs.getInt(3), subtotal, proposed.order_committed_at_ms(), proposed.suggested_at_ms());
+        }
+      }
+    }
+  }
+}
