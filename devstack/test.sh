@@ -3,7 +3,7 @@
 #   1. builds every module, then starts MariaDB and Redis (devstack/services.sh up; installs them on a
 #      fresh Debian machine) and Kafka + Kafka Connect with Debezium (devstack/kafka.sh up),
 #   2. runs every test on the DirectRunner (and the CDC tests against the running stack),
-#   3. runs the runner-portability test again on the FlinkRunner and on the SparkRunner
+#   3. runs the runner-portability and suggestion end-to-end tests again on the FlinkRunner and on the SparkRunner
 #      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
 #   4. prints one summary line over all runs.
 set -euo pipefail
@@ -22,8 +22,9 @@ status=0
 "${MVN[@]}" install || status=$?
 if [ $status -eq 0 ]; then
   for runner in flink spark; do
-    echo "=== RunnerPortabilityTest on the ${runner^} runner ==="
-    "${MVN[@]}" -pl pipelines -P "$runner-runner" surefire:test -Dtest=RunnerPortabilityTest || status=$?
+    echo "=== RunnerPortabilityTest and SuggestionEndToEndTest on the ${runner^} runner ==="
+    "${MVN[@]}" -pl pipelines -P "$runner-runner" surefire:test \
+      -Dtest='RunnerPortabilityTest,SuggestionEndToEndTest' || status=$?
   done
 fi
 

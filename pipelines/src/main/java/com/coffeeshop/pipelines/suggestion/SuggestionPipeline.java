@@ -42,7 +42,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.joda.time.Instant;
 
 /**
  * The real-time suggestion job. Reads the orders CDC topic; for each newly created order checks the
@@ -97,8 +96,8 @@ public class SuggestionPipeline {
 
     void setConsumerGroup(String value);
 
-    @Description("Where to start when the group has no committed offset: latest (default) or earliest."
-        + " Or an ISO-8601 instant such as 2026-11-25T10:00:00Z to start from that time")
+    @Description("Where to start when the consumer group has no committed offset: latest (default: new"
+        + " orders only) or earliest (every retained event; safe, as suggestions are idempotent)")
     @Default.String("latest")
     String getStartFrom();
 
@@ -196,7 +195,9 @@ public class SuggestionPipeline {
     if (o.getCacheTtlMillis() < 0) {
       throw new IllegalArgumentException("--cacheTtlMillis must not be negative, got " + o.getCacheTtlMillis());
     }
-    startFrom(o); // parses, or explains
+    if (!"latest".equals(o.getStartFrom()) && !"earliest".equals(o.getStartFrom())) {
+      throw new IllegalArgumentException("--startFrom must be latest or earliest, got '" + o.getStartFrom() + "'");
+    }
     new DiscountRule(o.getDiscountPercent(), o.getSuggestionQuantity());
     pickStrategy(o);
   }
@@ -210,20 +211,6 @@ public class SuggestionPipeline {
     } catch (ReflectiveOperationException | ClassCastException e) {
       throw new IllegalArgumentException("--pickStrategy must be hash-rank or the class name of a PickStrategy with a"
           + " no-argument constructor; '" + o.getPickStrategy() + "' is neither (" + e + ")");
-    }
-  }
-
-  /** null for latest/earliest (Kafka's auto.offset.reset), else the instant to start reading from. */
-  static Instant startFrom(Options o) {
-    String v = o.getStartFrom();
-    if ("latest".equals(v) || "earliest".equals(v)) {
-      return null;
-    }
-    try {
-      return Instant.parse(v);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--startFrom must be latest, earliest or an ISO-8601 instant such as"
-          + " 2026-11-25T10:00:00Z, got '" + v + "'");
     }
   }
 
@@ -251,10 +238,6 @@ public class SuggestionPipeline {
           .withValueDeserializer(StringDeserializer.class)
           .withConsumerConfigUpdates(consumer)
           .commitOffsetsInFinalize();
-      Instant start = startFrom(options);
-      if (start != null) {
-        read = read.withStartReadTime(start);
-      }
       return input
           .apply("ReadKafka", read)
           .apply("ToCdcMessage", MapElements.into(TypeDescriptor.of(CdcMessage.class)).via(

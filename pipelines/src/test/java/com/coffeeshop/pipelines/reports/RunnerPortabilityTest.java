@@ -6,14 +6,13 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
 import com.coffeeshop.pipelines.testing.LandingZoneDatabase;
+import com.coffeeshop.pipelines.testing.RunnerConfigs;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
@@ -57,7 +56,7 @@ class RunnerPortabilityTest {
   @Test
   void writesTheSameRevenuePerStoreAsMariaDbComputes(@TempDir Path output) throws Exception {
     String config = System.getProperty("beam.test.runnerConfig", "direct");
-    List<String> args = new ArrayList<>(runnerConfig(config));
+    List<String> args = new ArrayList<>(RunnerConfigs.args(config));
     args.addAll(List.of(
         "--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name,
         "--date=" + day, "--output=" + output));
@@ -83,20 +82,6 @@ class RunnerPortabilityTest {
     List<String> actual = readRows(files.get(0));
     assertThat(actual.size(), greaterThan(50));
     assertThat("rows written by " + config, actual, is(expected));
-  }
-
-  /** The options in runner-configs/NAME.conf, as --key=value arguments. */
-  static List<String> runnerConfig(String name) throws IOException {
-    Path file = Path.of(System.getProperty("runner.configs.dir", "../runner-configs")).resolve(name + ".conf");
-    Properties props = new Properties();
-    try (Reader r = Files.newBufferedReader(file)) {
-      props.load(r);
-    }
-    List<String> out = new ArrayList<>();
-    for (String key : props.stringPropertyNames()) {
-      out.add("--" + key + "=" + props.getProperty(key));
-    }
-    return out;
   }
 
   private static List<String> readRows(Path file) throws IOException {

@@ -4,6 +4,7 @@
 --
 -- Conventions
 --   * Money is integer VND (no fractions exist in VND).
+--   * Order ids are UUID strings in VARCHAR(36): MariaDB allows no generated column over a CHAR.
 --   * Times are DATETIME(3) in UTC (the server and every session run with time_zone '+00:00').
 --   * `updated_at` on every reference table is the incremental batch's watermark column. The loader
 --     never writes it on update: ON UPDATE CURRENT_TIMESTAMP bumps it only when a value changed.
@@ -63,7 +64,7 @@ CREATE TABLE IF NOT EXISTS customers (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS orders (
-  id                CHAR(36)    NOT NULL,
+  id                VARCHAR(36) NOT NULL,
   `timestamp`       DATETIME(3) NOT NULL,
   store_id          INT         NOT NULL,
   payment_method_id INT         NOT NULL,
@@ -76,7 +77,7 @@ CREATE TABLE IF NOT EXISTS orders (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS order_details (
-  order_id         CHAR(36)    NOT NULL,
+  order_id         VARCHAR(36) NOT NULL,
   product_id       VARCHAR(16) NOT NULL,
   quantity         INT         NOT NULL,
   -- 0..100; non-zero only on suggested lines.
@@ -86,7 +87,7 @@ CREATE TABLE IF NOT EXISTS order_details (
   is_suggestion    TINYINT(1)  NOT NULL DEFAULT 0,
   -- The order id on a suggested line, NULL on ordered ones: its unique key allows at most one
   -- suggestion per order, whatever replays or concurrent runs of the suggestion job do.
-  suggestion_for   CHAR(36)    AS (IF(is_suggestion = 1, order_id, NULL)) STORED,
+  suggestion_for   VARCHAR(36) AS (IF(is_suggestion = 1, order_id, NULL)) STORED,
   PRIMARY KEY (order_id, product_id),
   UNIQUE KEY uq_order_details_one_suggestion (suggestion_for),
   KEY ix_order_details_product (product_id),
