@@ -54,7 +54,7 @@ SQL
 step "Change data capture: Kafka + Kafka Connect with Debezium (own JVMs, loopback ports)"
 devstack/kafka.sh up
 step "Commit -> CDC record latency over 100 orders at the seed's rate"
-devstack/coffee bench-cdc --orders 100 --rates 17
+devstack/coffee bench-latency --orders 100 --rates 17
 
 step "Store revenue for today on $RUNNER_CONFIG (JdbcIO -> Combine -> parquet)"
 OUT="$REPO/.local/output/store_daily_revenue"

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
       LoadReferenceCommand.class,
       GenerateOrdersCommand.class,
       BenchGeneratorCommand.class,
-      BenchCdcCommand.class,
+      BenchLatencyCommand.class,
       WarmCacheCommand.class,
       CommandLine.HelpCommand.class
     })

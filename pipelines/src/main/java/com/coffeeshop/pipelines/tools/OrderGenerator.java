@@ -67,7 +67,7 @@ public final class OrderGenerator {
 
   /** Told about every committed order, right after its commit returns (benchmarks time from here). */
   public interface CommitListener {
-    void committed(String orderId, long commitNanoTime);
+    void committed(String orderId, long commitNanoTime, boolean eligible);
   }
 
   /** Opens a connection to the landing zone. */
@@ -90,7 +90,7 @@ public final class OrderGenerator {
   private final AtomicLong lines = new AtomicLong();
   private final AtomicLong eligible = new AtomicLong();
   private final double[] methodWeights;
-  private volatile CommitListener listener = (id, t) -> {};
+  private volatile CommitListener listener = (id, t, e) -> {};
 
   public OrderGenerator(
       ReferenceSnapshot ref, Settings settings, ConnectionFactory connections, PrintWriter progress) {
@@ -193,7 +193,7 @@ public final class OrderGenerator {
           }
           insertLine.executeBatch();
           c.commit();
-          listener.committed(order.id, System.nanoTime());
+          listener.committed(order.id, System.nanoTime(), order.eligible);
           orders.incrementAndGet();
           lines.addAndGet(order.lines.size());
           if (order.eligible) {

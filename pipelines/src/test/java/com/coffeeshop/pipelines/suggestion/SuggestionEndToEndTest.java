@@ -150,6 +150,54 @@ class SuggestionEndToEndTest {
   }
 
   @Test
+  void aReplayedOrderEventRepeatsTheSameSuggestionAndAddsNoLine() throws Exception {
+    LocalDateTime start = LocalDateTime.now(ZoneOffset.UTC);
+    db.cli("generate-orders", "--orders", "5", "--rate", "0", "--eligible-share", "1", "--seed",
+        String.valueOf(System.nanoTime()));
+    String orderId = db.rows("SELECT id FROM orders WHERE `timestamp` >= '" + start + "' LIMIT 1").get(0);
+    String first = awaitSuggestion(orderId);
+    // Replay the order's create event, as Kafka would after a crash before offsets were committed.
+    String[] o = db.rows("SELECT id, CAST(UNIX_TIMESTAMP(`timestamp`) * 1000 AS SIGNED), store_id, payment_method_id,"
+        + " customer_id FROM orders WHERE id = '" + orderId + "'").get(0).split("\\|");
+    String event = "{\"before\":null,\"after\":{\"id\":\"" + o[0] + "\",\"timestamp\":" + o[1] + ",\"store_id\":" + o[2]
+        + ",\"payment_method_id\":" + o[3] + ",\"customer_id\":" + o[4] + "},\"op\":\"c\"}";
+    Map<TopicPartition, Long> from = endOffsets("order_suggestion_accepted");
+    try (KafkaProducer<String, String> p = producer()) {
+      p.send(new ProducerRecord<>("cdc.orders", '"' + orderId + '"', event)).get();
+    }
+    JsonNode republished = null;
+    try (KafkaConsumer<String, String> c = consumerFrom(from)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (republished == null && System.nanoTime() < deadline) {
+        assertJobAlive();
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+          if (orderId.equals(r.key())) {
+            republished = JSON.readTree(r.value());
+          }
+        }
+      }
+    }
+    assertThat("the replay re-published the suggestion", republished != null, is(true));
+    assertThat(republished.path("product_id").asText(), is(first));
+    assertThat(db.scalar("SELECT COUNT(*) FROM order_details WHERE order_id = '" + orderId + "' AND is_suggestion = 1"),
+        is(1L));
+  }
+
+  private static String awaitSuggestion(String orderId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertJobAlive();
+      List<String> rows = db.rows("SELECT product_id FROM order_details WHERE order_id = '" + orderId
+          + "' AND is_suggestion = 1");
+      if (!rows.isEmpty()) {
+        return rows.get(0);
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no suggestion for eligible order " + orderId);
+  }
+
+  @Test
   void badEventsGoToTheDeadLetterTopicWithPayloadAndReason() throws Exception {
     String notJson = "not json " + UUID.randomUUID();
     String unknownCustomer = "{\"before\":null,\"after\":{\"id\":\"" + UUID.randomUUID() + "\",\"timestamp\":"

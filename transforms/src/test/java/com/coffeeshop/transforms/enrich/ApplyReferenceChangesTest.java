@@ -1,0 +1,60 @@
+package com.coffeeshop.transforms.enrich;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import com.coffeeshop.schemas.events.DeadLetter;
+import com.coffeeshop.transforms.cdc.CdcMessage;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Reference CDC events applied to a real Redis. */
+class ApplyReferenceChangesTest {
+  private final RedisEndpoint redis = TestRedis.endpoint();
+  private final ReferenceStore store = ReferenceStore.of(redis);
+
+  @BeforeEach
+  void startFromKnownData() {
+    store.replaceAll(Map.of(1, "regular", 2, "gold"), List.of(new PaymentMethod(5, "Bank Transfer", "ACB")),
+        List.of(new Product("CF01", "Cà phê đen đá", 29000)));
+  }
+
+  private static CdcMessage event(String topic, long offset, String json) {
+    return new CdcMessage(topic, 0, offset, null, json);
+  }
+
+  @Test
+  void appliesInsertsUpdatesAndDeletesAndDeadLettersTheRest() {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    PCollectionTuple out = p.apply(Create.of(List.of(
+            event("cdc.customers", 1, "{\"before\":{\"id\":1,\"tier\":\"regular\"},\"after\":{\"id\":1,\"tier\":\"diamond\"},\"op\":\"u\"}"),
+            event("cdc.customers", 2, "{\"before\":{\"id\":2,\"tier\":\"gold\"},\"after\":null,\"op\":\"d\"}"),
+            event("cdc.products", 3, "{\"after\":{\"id\":\"CF02\",\"name\":\"Bạc xỉu\",\"category_id\":1,\"unit_price\":39000},\"op\":\"c\"}"),
+            event("cdc.products", 4, "{\"before\":{},\"after\":{\"id\":\"CF01\",\"name\":\"Cà phê đen đá\",\"unit_price\":31000},\"op\":\"u\"}"),
+            event("cdc.payment_methods", 5, "{\"after\":{\"id\":6,\"method_name\":\"Bank Transfer\",\"bank\":null},\"op\":\"c\"}"),
+            event("cdc.customers", 6, "{\"after\":{\"id\":3},\"op\":\"c\"}"),
+            event("cdc.customers", 7, null))))
+        .apply(new ApplyReferenceChanges(redis));
+    PAssert.that(out.get(ApplyReferenceChanges.APPLIED))
+        .containsInAnyOrder("customers:1", "customers:2", "products:CF02", "products:CF01", "payment_methods:6");
+    PAssert.that(out.get(ApplyReferenceChanges.DEAD_LETTERS)
+            .apply(MapElements.into(TypeDescriptors.strings()).via((DeadLetter d) -> d.source() + " " + d.reason())))
+        .containsInAnyOrder("cdc.customers/0@6 missing field 'tier'",
+            "cdc.customers/0@7 tombstone (null value): no change to decode");
+    p.run().waitUntilFinish();
+
+    assertThat("a customer who became diamond", store.tiers(List.of(1, 2, 3)), is(Map.of(1, "diamond")));
+    assertThat(store.products().get("CF01").unitPrice(), is(31000));
+    assertThat(store.products().get("CF02").name(), is("Bạc xỉu"));
+    assertThat(store.paymentMethods().get(6).bank(), is((String) null));
+  }
+}
