@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # README command 1: the system's main job on the local default stack (no Docker).
 # Today: starts MariaDB and Redis, creates the landing zone and its users, loads the reference data,
-# generates orders at the seed's rate for a while, starts Kafka + Connect with Debezium and measures
-# commit -> CDC latency, then runs the store-revenue pipeline on the chosen runner and prints what
-# was written. It grows as the pipelines land.
+# starts Kafka + Connect with Debezium, warms the Redis cache, starts the suggestion job (FlinkRunner
+# by default), generates orders at the seed's rate with 5 % eligible, prints the orders and the
+# suggestions made with their latency, then runs the store-revenue pipeline (--runner) and stops the
+# job. It grows as the pipelines land.
 #
-#   devstack/demo.sh [--duration 30s] [--runner direct|flink-local|spark-local]
+#   devstack/demo.sh [--duration 30s] [--job-runner flink-local|direct|spark-local] [--runner direct|flink-local|spark-local]
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 DURATION=30s
-RUNNER_CONFIG=direct
+RUNNER_CONFIG=flink-local
+JOB_RUNNER=flink-local
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --runner) RUNNER_CONFIG="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --job-runner) JOB_RUNNER="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step() { printf '\n\033[1m== %s  (%s)\033[0m\n' "$*" "$(date +%T)"; }
 
 step "Services"
 devstack/services.sh up
@@ -33,26 +36,35 @@ devstack/coffee db-init
 step "Reference data"
 devstack/coffee load-reference
 
+step "Change data capture: Kafka + Kafka Connect with Debezium (own JVMs, loopback ports)"
+devstack/kafka.sh up
+
+step "Suggestion job on $JOB_RUNNER (reference data warmed into Redis first)"
+devstack/coffee warm-cache
+devstack/suggestion-job.sh start "$JOB_RUNNER"
+trap 'devstack/suggestion-job.sh stop' EXIT
+
 step "Orders at the seed's rate (17 order lines/s) for $DURATION, 5 % eligible for a suggestion"
 devstack/coffee generate-orders --duration "$DURATION" --eligible-share 0.05
+sleep 3
 
 step "What was written"
 mariadb -h127.0.0.1 -P"$COFFEE_DB_PORT" -ucoffee_admin -p"$COFFEE_DB_ADMIN_PASSWORD" "$COFFEE_DB_NAME" --table <<'SQL'
-SELECT (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM order_details) AS order_lines,
+SELECT (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM order_details WHERE is_suggestion = 0) AS order_lines,
        (SELECT SUM(subtotal) FROM order_details) AS revenue_vnd,
        (SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id
           JOIN payment_methods p ON p.id = o.payment_method_id
-         WHERE c.tier = 'diamond' AND p.method_name = 'Bank Transfer' AND p.bank = 'ACB') AS eligible_orders;
-SELECT o.id AS latest_orders, o.`timestamp`, s.city, c.tier, CONCAT(p.method_name, IFNULL(CONCAT(' ', p.bank), '')) AS payment,
-       GROUP_CONCAT(CONCAT(d.quantity, 'x ', d.product_id) ORDER BY d.product_id SEPARATOR ', ') AS items,
-       SUM(d.subtotal) AS total_vnd
-  FROM orders o JOIN stores s ON s.id = o.store_id JOIN customers c ON c.id = o.customer_id
-  JOIN payment_methods p ON p.id = o.payment_method_id JOIN order_details d ON d.order_id = o.id
- GROUP BY o.id ORDER BY o.`timestamp` DESC LIMIT 5;
+         WHERE c.tier = 'diamond' AND p.method_name = 'Bank Transfer' AND p.bank = 'ACB') AS eligible_orders,
+       (SELECT COUNT(*) FROM order_details WHERE is_suggestion = 1) AS suggestions;
+SELECT d.order_id AS latest_suggestions, o.customer_id, d.product_id AS suggested, p.name, d.discount_percent AS pct_off,
+       d.subtotal AS vnd, TIMESTAMPDIFF(MICROSECOND, o.`timestamp`, UTC_TIMESTAMP(6)) DIV 1000000 AS age_s
+  FROM order_details d JOIN orders o ON o.id = d.order_id JOIN products p ON p.id = d.product_id
+ WHERE d.is_suggestion = 1 ORDER BY o.`timestamp` DESC LIMIT 5;
 SQL
 
-step "Change data capture: Kafka + Kafka Connect with Debezium (own JVMs, loopback ports)"
-devstack/kafka.sh up
+step "Commit -> suggestion latency over 50 eligible orders"
+devstack/coffee bench-latency --topic order_suggestion_accepted --eligible-share 1 --orders 50 --rates 17
+
 step "Commit -> CDC record latency over 100 orders at the seed's rate"
 devstack/coffee bench-latency --orders 100 --rates 17
 
@@ -63,4 +75,4 @@ devstack/run-pipeline com.coffeeshop.pipelines.reports.StoreDailyRevenue "$RUNNE
   --date="$(date -u +%F)" --output="$OUT" 2>&1 | grep -E "ERROR|Exception" || true
 ls -l "$OUT"/*.parquet
 echo
-echo "Done. Services keep running for you: devstack/services.sh status|down, devstack/kafka.sh status|down"
+echo "Done. The suggestion job stops now; services keep running: devstack/services.sh status|down, devstack/kafka.sh status|down"

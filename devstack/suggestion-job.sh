@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs the real-time suggestion job in the background for local use, demos and benchmarks.
+#
+#   devstack/suggestion-job.sh start [runner-config]   # default flink-local; waits until it answers
+#   devstack/suggestion-job.sh stop
+#   devstack/suggestion-job.sh status
+#
+# Needs devstack/services.sh up, devstack/kafka.sh up, and `devstack/coffee warm-cache`.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+COFFEE_HOME="${COFFEE_HOME:-$REPO/.local}"
+PIDFILE="$COFFEE_HOME/suggestion-job.pid"
+
+running() { [ -f "$PIDFILE" ] && kill -0 -- -"$(cat "$PIDFILE")" 2>/dev/null; }
+
+case "${1:-}" in
+  start)
+    CONFIG="${2:-flink-local}"
+    if running; then echo "[suggestion-job] already running (process group $(cat "$PIDFILE"))" >&2; exit 0; fi
+    eval "$(devstack/services.sh env)"
+    export COFFEE_DB_NAME="${COFFEE_DB_NAME:-coffeeshop}"
+    LOG="$COFFEE_HOME/suggestion-job.log"
+    echo "[suggestion-job] starting on $CONFIG (log: $LOG)" >&2
+    setsid devstack/run-pipeline com.coffeeshop.pipelines.suggestion.SuggestionPipeline "$CONFIG" \
+      --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" \
+      --dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD --redisPort="$COFFEE_REDIS_PORT" \
+      --consumerGroup="coffeeshop-suggestion-local" --startFrom=latest >"$LOG" 2>&1 &
+    echo $! > "$PIDFILE"
+    # Ready when a probe order (eligible, written by the generator) gets its suggestion.
+    for _ in $(seq 1 60); do
+      sleep 3
+      if devstack/coffee bench-latency --topic order_suggestion_accepted --eligible-share 1 --orders 1 --rates 0 \
+           --settle-seconds 5 >/dev/null 2>&1; then
+        echo "[suggestion-job] running and answering (process group $(cat "$PIDFILE"))" >&2
+        exit 0
+      fi
+      running || { echo "[suggestion-job] the job died, see $LOG" >&2; exit 1; }
+    done
+    echo "[suggestion-job] no answer after 3 minutes, see $LOG" >&2; exit 1
+    ;;
+  stop)
+    if running; then
+      PG="$(cat "$PIDFILE")"
+      kill -- -"$PG" 2>/dev/null || true
+      for _ in $(seq 1 20); do kill -0 -- -"$PG" 2>/dev/null || break; sleep 0.5; done
+      kill -9 -- -"$PG" 2>/dev/null || true
+      echo "[suggestion-job] stopped" >&2
+    fi
+    rm -f "$PIDFILE"
+    ;;
+  status)
+    if running; then echo "suggestion-job running (process group $(cat "$PIDFILE"))"; else echo "suggestion-job stopped"; fi
+    ;;
+  *) echo "usage: $0 start [runner-config]|stop|status" >&2; exit 2 ;;
+esac
