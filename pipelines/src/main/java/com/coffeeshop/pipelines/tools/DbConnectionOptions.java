@@ -1,11 +1,9 @@
 package com.coffeeshop.pipelines.tools;
 
+import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
 import com.coffeeshop.transforms.jdbc.LandingZoneJdbc;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,17 +60,7 @@ public class DbConnectionOptions {
 
   /** Opens a UTC session; {@code databaseOrEmpty} may be "" to connect without a default schema. */
   Connection connect(String databaseOrEmpty) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", LandingZoneJdbc.passwordFromEnv(passwordEnv));
-    // Real per-row affected counts (0 = unchanged, 1 = inserted, 2 = updated) for the upserts.
-    props.setProperty("useAffectedRows", "true");
-    props.setProperty("useBulkStmts", "false");
-    Connection c = DriverManager.getConnection(LandingZoneJdbc.url(host, port, databaseOrEmpty), props);
-    try (Statement s = c.createStatement()) {
-      s.execute(LandingZoneJdbc.UTC_SESSION);
-    }
-    return c;
+    return new JdbcEndpoint(host, port, databaseOrEmpty, user, passwordEnv).open();
   }
 
   @Override

@@ -27,6 +27,8 @@ public record JdbcEndpoint(String host, int port, String database, String user, 
     props.setProperty("connectTimeout", "2000");
     // Affected rows, not found rows: an upsert that changed nothing reports 0.
     props.setProperty("useAffectedRows", "true");
+    // One count per batched statement (the bulk protocol reports none).
+    props.setProperty("useBulkStmts", "false");
     Connection c = DriverManager.getConnection(LandingZoneJdbc.url(host, port, database), props);
     try (Statement s = c.createStatement()) {
       s.execute(LandingZoneJdbc.UTC_SESSION);
