@@ -183,6 +183,25 @@ class SuggestionEndToEndTest {
         is(1L));
   }
 
+  @Test
+  void aBriefRedisOutageDelaysSuggestionsButLosesNone() throws Exception {
+    int port = Integer.parseInt(env("COFFEE_REDIS_PORT", "6380"));
+    Thread.sleep(600); // let the in-process cache expire, so lookups must reach Redis
+    LocalDateTime start = LocalDateTime.now(ZoneOffset.UTC);
+    try (Jedis admin = new Jedis("127.0.0.1", port)) {
+      // Every client's commands hang for 8 s: the job's Redis calls time out (2 s) and retry
+      // (ReferenceStoreTest proves the retry itself); here no suggestion may be lost meanwhile.
+      admin.clientPause(8000);
+    }
+    db.cli("generate-orders", "--orders", "20", "--rate", "0", "--eligible-share", "1", "--seed",
+        String.valueOf(System.nanoTime()));
+    List<String> orders = db.rows("SELECT id FROM orders WHERE `timestamp` >= '" + start + "'");
+    assertThat(orders.size(), is(20));
+    for (String id : orders) {
+      awaitSuggestion(id);
+    }
+  }
+
   private static String awaitSuggestion(String orderId) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
