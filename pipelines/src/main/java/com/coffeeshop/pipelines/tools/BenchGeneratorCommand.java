@@ -77,7 +77,7 @@ public class BenchGeneratorCommand implements Callable<Integer> {
       }
     }
     out.printf("max sustained: %.1f orders/s with %d threads (%.0fx the seed's 17 lines/s)%n",
-        best, bestThreads, best * GenerateOrdersCommand.MEAN_LINES_PER_ORDER / 17.0);
+        best, bestThreads, best * OrderGenerator.MEAN_LINES_PER_ORDER / 17.0);
     return 0;
   }
 

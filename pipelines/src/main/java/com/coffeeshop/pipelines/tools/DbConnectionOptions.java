@@ -1,7 +1,6 @@
 package com.coffeeshop.pipelines.tools;
 
 import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
-import com.coffeeshop.transforms.jdbc.LandingZoneJdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import picocli.CommandLine.Option;
@@ -47,10 +46,6 @@ public class DbConnectionOptions {
       passwordEnv = defaultPasswordEnv;
     }
     return this;
-  }
-
-  String url() {
-    return LandingZoneJdbc.url(host, port, database);
   }
 
   /** Opens a UTC session on the configured database. */

@@ -105,12 +105,9 @@ public class GenerateOrdersCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The average order has 1.38 lines (70 % one, 22 % two, 8 % three). */
-  static final double MEAN_LINES_PER_ORDER = 0.70 * 1 + 0.22 * 2 + 0.08 * 3;
-
   private double linesPerSecond() {
     if (rate.ordersPerSecond != null) {
-      return rate.ordersPerSecond * MEAN_LINES_PER_ORDER;
+      return rate.ordersPerSecond * OrderGenerator.MEAN_LINES_PER_ORDER;
     }
     return rate.linesPerSecond != null ? rate.linesPerSecond : 17.0;
   }

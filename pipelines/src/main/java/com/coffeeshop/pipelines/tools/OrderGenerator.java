@@ -77,6 +77,10 @@ public final class OrderGenerator {
 
   // Mix of a coffee-shop order: mostly one product, mostly quantity one.
   private static final double[] LINE_COUNT_WEIGHTS = {0.70, 0.22, 0.08};
+
+  /** Lines in an average order (1.38), to turn an order rate into a line rate. */
+  public static final double MEAN_LINES_PER_ORDER =
+      LINE_COUNT_WEIGHTS[0] * 1 + LINE_COUNT_WEIGHTS[1] * 2 + LINE_COUNT_WEIGHTS[2] * 3;
   private static final double[] QUANTITY_WEIGHTS = {0.80, 0.15, 0.05};
   private static final double BANK_TRANSFER_SHARE = 0.25;
 
