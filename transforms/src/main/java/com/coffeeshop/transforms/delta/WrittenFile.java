@@ -1,0 +1,11 @@
+package com.coffeeshop.transforms.delta;
+
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+
+/** A parquet file written into a table's folder, not yet part of any commit. */
+@DefaultCoder(SerializableCoder.class)
+public record WrittenFile(String relativePath, Map<String, String> partitionValues, long size, long modificationTime,
+    long records) implements Serializable {}
