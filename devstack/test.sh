@@ -3,7 +3,8 @@
 #   1. builds every module, then starts MariaDB and Redis (devstack/services.sh up; installs them on a
 #      fresh Debian machine) and Kafka + Kafka Connect with Debezium (devstack/kafka.sh up),
 #   2. runs every test on the DirectRunner (and the CDC tests against the running stack),
-#   3. runs the runner-portability and suggestion end-to-end tests again on the FlinkRunner and on the SparkRunner
+#   3. runs the runner-dependent tests (portability, suggestion end to end, Delta round trip) again
+#      on the FlinkRunner and on the SparkRunner, plus Spark's own Delta reader on our tables
 #      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
 #   4. prints one summary line over all runs.
 set -euo pipefail
@@ -21,10 +22,13 @@ devstack/kafka.sh up
 status=0
 "${MVN[@]}" install || status=$?
 if [ $status -eq 0 ]; then
+  runner_tests='RunnerPortabilityTest,SuggestionEndToEndTest,DeltaRoundTripTest'
   for runner in flink spark; do
-    echo "=== RunnerPortabilityTest and SuggestionEndToEndTest on the ${runner^} runner ==="
-    "${MVN[@]}" -pl pipelines -P "$runner-runner" surefire:test \
-      -Dtest='RunnerPortabilityTest,SuggestionEndToEndTest' || status=$?
+    tests="$runner_tests"
+    # Spark's own Delta reader lives only on the Spark profile's classpath (src/spark-test).
+    [ "$runner" = spark ] && tests="$tests,DeltaSparkInteropTest"
+    echo "=== $tests on the ${runner^} runner ==="
+    "${MVN[@]}" -pl pipelines -P "$runner-runner" test-compile surefire:test -Dtest="$tests" || status=$?
   done
 fi
 
