@@ -11,6 +11,11 @@ public final class AvroSchemas {
     return new Schema.Parser().parse(Resources.text("avro/" + name + ".avsc"));
   }
 
+  /** {@code brz.<table>}: a landing-zone table's columns as strings, plus ingest metadata. */
+  public static Schema bronze(String table) {
+    return load("bronze/" + table);
+  }
+
   public static Schema storeDailyRevenue() {
     return load("store_daily_revenue");
   }

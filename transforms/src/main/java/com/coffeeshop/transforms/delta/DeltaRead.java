@@ -31,30 +31,43 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   private final String schemaJson;
   private final Long version;
   private final Long timestampMillis;
+  private final String minPartitionValue;
 
-  private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis) {
+  private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis, String minPartitionValue) {
     this.tablePath = tablePath;
     this.schemaJson = schema.toString();
     this.version = version;
     this.timestampMillis = timestampMillis;
+    this.minPartitionValue = minPartitionValue;
   }
 
   public static DeltaRead latest(String tablePath, Schema schema) {
-    return new DeltaRead(tablePath, schema, null, null);
+    return new DeltaRead(tablePath, schema, null, null, null);
   }
 
   public DeltaRead atVersion(long v) {
-    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), v, null);
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), v, null, minPartitionValue);
   }
 
   public DeltaRead asOf(long epochMillis) {
-    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), null, epochMillis);
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), null, epochMillis, minPartitionValue);
+  }
+
+  /**
+   * Reads only files whose (single) partition value is at least {@code value}, compared as text:
+   * for ISO dates, the partitions from that day on. Files are skipped, never opened.
+   */
+  public DeltaRead fromPartition(String value) {
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), version, timestampMillis, value);
   }
 
   @Override
   public PCollection<GenericRecord> expand(PBegin input) {
     Snapshot snapshot = DeltaTables.snapshot(tablePath, version, timestampMillis);
-    List<String> files = snapshot.getAllFiles().stream().map(AddFile::getPath).sorted().toList();
+    List<String> files = snapshot.getAllFiles().stream()
+        .filter(f -> minPartitionValue == null
+            || f.getPartitionValues().values().stream().allMatch(v -> v.compareTo(minPartitionValue) >= 0))
+        .map(AddFile::getPath).sorted().toList();
     Schema schema = new Schema.Parser().parse(schemaJson);
     return input
         .apply("ListSnapshotFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
