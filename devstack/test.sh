@@ -3,7 +3,7 @@
 #   1. builds every module, then starts MariaDB and Redis (devstack/services.sh up; installs them on a
 #      fresh Debian machine) and Kafka + Kafka Connect with Debezium (devstack/kafka.sh up),
 #   2. runs every test on the DirectRunner (and the CDC tests against the running stack),
-#   3. runs the runner-dependent tests (portability, suggestion end to end, Delta round trip) again
+#   3. runs the runner-dependent tests (portability, suggestion end to end, Delta round trip, bronze) again
 #      on the FlinkRunner and on the SparkRunner, plus Spark's own Delta reader on our tables
 #      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
 #   4. prints one summary line over all runs.
@@ -22,7 +22,7 @@ devstack/kafka.sh up
 status=0
 "${MVN[@]}" install || status=$?
 if [ $status -eq 0 ]; then
-  runner_tests='RunnerPortabilityTest,SuggestionEndToEndTest,DeltaRoundTripTest'
+  runner_tests='RunnerPortabilityTest,SuggestionEndToEndTest,DeltaRoundTripTest,BronzeIngestTest'
   for runner in flink spark; do
     tests="$runner_tests"
     # Spark's own Delta reader lives only on the Spark profile's classpath (src/spark-test).

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchGeneratorCommand.class,
       BenchLatencyCommand.class,
       WarmCacheCommand.class,
+      VacuumCommand.class,
       CommandLine.HelpCommand.class
     })
 public class CoffeeCli {

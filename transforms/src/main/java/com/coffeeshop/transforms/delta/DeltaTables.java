@@ -34,6 +34,48 @@ public final class DeltaTables {
     }
   }
 
+  /**
+   * Deletes the parquet files no snapshot of the last {@code retain} references — the orphans of runs
+   * that died before their commit, and files removed by overwrites — when they are older than
+   * {@code retain} (so a run still writing is never touched). Time travel to versions older than
+   * {@code retain} may break afterwards, as with Delta's own VACUUM.
+   *
+   * @return the table-relative paths deleted (or that would be, with {@code dryRun})
+   */
+  public static java.util.List<String> vacuum(String tablePath, java.time.Duration retain, boolean dryRun)
+      throws IOException {
+    DeltaLog log = log(tablePath);
+    if (!log.tableExists()) {
+      throw new IllegalArgumentException("no Delta table at " + tablePath + " (no _delta_log there)");
+    }
+    long cutoff = System.currentTimeMillis() - retain.toMillis();
+    java.util.Set<String> referenced = new java.util.HashSet<>();
+    for (long v = log.update().getVersion(); v >= 0; v--) {
+      log.getSnapshotForVersionAsOf(v).getAllFiles().forEach(f -> referenced.add(f.getPath()));
+      if (log.getCommitInfoAt(v).getTimestamp().getTime() < cutoff) {
+        break; // older versions are outside the retention window
+      }
+    }
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tablePath);
+    org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(new Configuration());
+    java.util.List<String> deleted = new java.util.ArrayList<>();
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
+    String prefix = fs.makeQualified(root).toString() + "/";
+    while (files.hasNext()) {
+      org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+      String relative = f.getPath().toString().substring(prefix.length());
+      if (relative.startsWith("_delta_log/") || !relative.endsWith(".parquet") || referenced.contains(relative)
+          || f.getModificationTime() >= cutoff) {
+        continue;
+      }
+      if (!dryRun) {
+        fs.delete(f.getPath(), false);
+      }
+      deleted.add(relative);
+    }
+    return deleted;
+  }
+
   static Snapshot snapshot(String tablePath, Long version, Long timestampMillis) {
     DeltaLog log = log(tablePath);
     if (!log.tableExists()) {

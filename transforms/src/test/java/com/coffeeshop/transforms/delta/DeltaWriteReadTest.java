@@ -2,6 +2,7 @@ package com.coffeeshop.transforms.delta;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.coffeeshop.schemas.AvroSchemas;
 import java.nio.file.Files;
@@ -119,6 +120,45 @@ class DeltaWriteReadTest {
     List<GenericRecord> only = rows(DAY.plusDays(5), 1, 9000);
     write(only, DeltaWrite.Mode.OVERWRITE, Map.of());
     assertReads(DeltaRead.latest(table(), SCHEMA), only);
+  }
+
+  @Test
+  void aRunThatDiesBeforeItsCommitLeavesTheTableAsItWasAndTheNextRunRecovers() throws Exception {
+    List<GenericRecord> before = rows(DAY, 3, 1000);
+    write(before, DeltaWrite.Mode.APPEND, Map.of());
+    // A run that dies mid-way: one row makes the pipeline fail while other bundles are written.
+    Pipeline p = pipeline();
+    p.apply(Create.of(rows(DAY.plusDays(1), 50, 2000)).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
+        .apply(MapElements.into(org.apache.beam.sdk.values.TypeDescriptor.of(GenericRecord.class)).via(r -> {
+          if ((Integer) r.get("store_id") == 37) {
+            throw new IllegalStateException("simulated crash");
+          }
+          return r;
+        }))
+        .setCoder(AvroCoder.of(GenericRecord.class, SCHEMA))
+        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date"));
+    assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertThat("no commit", DeltaTables.latestVersion(table()), is(Optional.of(0L)));
+    assertReads(DeltaRead.latest(table(), SCHEMA), before);
+
+    List<GenericRecord> next = rows(DAY.plusDays(1), 4, 3000);
+    write(next, DeltaWrite.Mode.APPEND, Map.of());
+    List<GenericRecord> expected = new ArrayList<>(before);
+    expected.addAll(next);
+    assertReads(DeltaRead.latest(table(), SCHEMA), expected);
+
+    // Vacuum removes exactly the unreferenced files (the dead run's orphans, if any were written).
+    long onDisk = parquetFiles();
+    List<String> deleted = DeltaTables.vacuum(table(), java.time.Duration.ZERO, false);
+    assertThat(parquetFiles(), is(onDisk - deleted.size()));
+    assertThat(parquetFiles(), is((long) DeltaTables.log(table()).update().getAllFiles().size()));
+    assertReads(DeltaRead.latest(table(), SCHEMA), expected);
+  }
+
+  private long parquetFiles() throws java.io.IOException {
+    try (var s = Files.walk(dir.resolve("store_daily_revenue"))) {
+      return s.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log")).count();
+    }
   }
 
   @Test
