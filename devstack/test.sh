@@ -26,7 +26,7 @@ if [ $status -eq 0 ]; then
   for runner in flink spark; do
     tests="$runner_tests"
     # Spark's own Delta reader lives only on the Spark profile's classpath (src/spark-test).
-    [ "$runner" = spark ] && tests="$tests,DeltaSparkInteropTest"
+    [ "$runner" = spark ] && tests="$tests,DeltaSparkInteropTest,BronzeSparkInteropTest"
     echo "=== $tests on the ${runner^} runner ==="
     "${MVN[@]}" -pl pipelines -P "$runner-runner" test-compile surefire:test -Dtest="$tests" || status=$?
   done
