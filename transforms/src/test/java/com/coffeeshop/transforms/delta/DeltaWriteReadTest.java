@@ -162,6 +162,57 @@ class DeltaWriteReadTest {
   }
 
   @Test
+  void runsCommittingAtOnceNeverCorruptTheTable() throws Exception {
+    write(rows(DAY, 2, 1000), DeltaWrite.Mode.APPEND, Map.of());
+    for (int round = 0; round < 3; round++) {
+      List<GenericRecord> a = rows(DAY.plusDays(1), 3, 10_000 + round * 100);
+      List<GenericRecord> b = rows(DAY.plusDays(1), 5, 20_000 + round * 100);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      var fa = pool.submit(() -> write(a, DeltaWrite.Mode.REPLACE_PARTITIONS, Map.of()));
+      var fb = pool.submit(() -> write(b, DeltaWrite.Mode.REPLACE_PARTITIONS, Map.of()));
+      List<Throwable> failures = new ArrayList<>();
+      for (var f : List.of(fa, fb)) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures.add(e.getCause());
+        }
+      }
+      pool.shutdown();
+      // Either both committed one after the other, or the loser failed with Delta's conflict error.
+      for (Throwable t : failures) {
+        boolean conflict = false;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+          conflict |= c instanceof io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+        }
+        assertThat("the loser fails with Delta's conflict error: " + t, conflict, is(true));
+      }
+      assertThat("at least one run committed", failures.size() < 2, is(true));
+      // The day holds exactly one run's rows, never a mix or both.
+      List<String> day = readAll().stream().filter(s -> s.startsWith(DAY.plusDays(1).toString())).sorted().toList();
+      List<String> onlyA = a.stream().map(DeltaWriteReadTest::text).sorted().toList();
+      List<String> onlyB = b.stream().map(DeltaWriteReadTest::text).sorted().toList();
+      assertThat(day + " is one run's rows", day.equals(onlyA) || day.equals(onlyB), is(true));
+    }
+    assertThat(readAll().stream().filter(s -> s.startsWith(DAY.toString())).count(), is(2L));
+  }
+
+  /** The latest snapshot's rows as text, read without a pipeline. */
+  private List<String> readAll() throws java.io.IOException {
+    List<String> out = new ArrayList<>();
+    for (var f : DeltaTables.log(table()).update().getAllFiles()) {
+      try (var r = org.apache.parquet.avro.AvroParquetReader.<GenericRecord>builder(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+              new org.apache.hadoop.fs.Path(table(), f.getPath()), new org.apache.hadoop.conf.Configuration())).build()) {
+        for (GenericRecord g; (g = r.read()) != null; ) {
+          out.add(text(g));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
   void aRunWithNoRowsCommitsNothing() {
     write(rows(DAY, 2, 1000), DeltaWrite.Mode.APPEND, Map.of());
     write(List.of(), DeltaWrite.Mode.APPEND, Map.of());
