@@ -81,7 +81,7 @@ class DeltaWriteReadTest {
   }
 
   @Test
-  void rowsWrittenReadBackIdenticalAndOldVersionsStayReadable() {
+  void rowsWrittenReadBackIdenticalAndOldVersionsStayReadable() throws Exception {
     List<GenericRecord> first = new ArrayList<>(rows(DAY, 5, 1000));
     first.addAll(rows(DAY.plusDays(1), 5, 2000));
     write(first, DeltaWrite.Mode.APPEND, Map.of("watermark", "2026-11-21T00:00:00Z"));
@@ -94,6 +94,10 @@ class DeltaWriteReadTest {
     all.addAll(second);
     assertReads(DeltaRead.latest(table(), SCHEMA), all);
     assertReads(DeltaRead.latest(table(), SCHEMA).atVersion(0), first);
+    // Delta dates a version by its commit file's modification time.
+    long firstCommitAt = Files.getLastModifiedTime(
+        dir.resolve("store_daily_revenue/_delta_log/00000000000000000000.json")).toMillis();
+    assertReads(DeltaRead.latest(table(), SCHEMA).asOf(firstCommitAt), first);
 
     assertThat(DeltaTables.userMetadata(table(), 0).get("watermark"), is("2026-11-21T00:00:00Z"));
     assertThat(DeltaTables.userMetadata(table(), 0).containsKey("runId"), is(true));
