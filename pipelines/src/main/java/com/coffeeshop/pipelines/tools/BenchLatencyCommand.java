@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,10 +80,7 @@ public class BenchLatencyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     db.withDefaults("coffee_app", "COFFEE_APP_PASSWORD");
     PrintWriter out = spec.commandLine().getOut();
-    ReferenceSnapshot ref;
-    try (Connection c = db.connect()) {
-      ref = ReferenceSnapshot.read(c);
-    }
+    ReferenceSnapshot ref = ReferenceSnapshot.read(db);
     out.printf("machine: %d cores, Java %s; generator, MariaDB, Kafka, Connect (and the job) all on this machine;"
         + " timing %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), topic);
     for (double rate : rates) {

@@ -1,7 +1,6 @@
 package com.coffeeshop.pipelines.tools;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,10 +73,7 @@ public class GenerateOrdersCommand implements Callable<Integer> {
     OrderGenerator.Settings settings =
         new OrderGenerator.Settings(
             linesPerSecond, maxOrders, duration, actualSeed, eligibleShare, threads, progressEvery);
-    ReferenceSnapshot ref;
-    try (Connection c = db.connect()) {
-      ref = ReferenceSnapshot.read(c);
-    }
+    ReferenceSnapshot ref = ReferenceSnapshot.read(db);
     out.printf(
         "[generator] writing to %s: rate %s, %s, seed %d, eligible share %s, %d thread(s)%n",
         db,

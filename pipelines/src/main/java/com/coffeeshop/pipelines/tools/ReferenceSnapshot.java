@@ -20,6 +20,13 @@ record ReferenceSnapshot(
   /** {@code eligible}: a bank transfer through ACB, the payment the suggestion rule looks for. */
   record PaymentMethod(int id, boolean bankTransfer, boolean eligible) {}
 
+  /** Reads the snapshot over a connection of its own. */
+  static ReferenceSnapshot read(DbConnectionOptions db) throws SQLException {
+    try (Connection c = db.connect()) {
+      return read(c);
+    }
+  }
+
   static ReferenceSnapshot read(Connection c) throws SQLException {
     List<Product> products = new ArrayList<>();
     List<PaymentMethod> methods = new ArrayList<>();
