@@ -25,20 +25,7 @@ public final class ReferenceCache {
     this.tiers = Caffeine.newBuilder()
         .maximumSize(200_000)
         .expireAfterWrite(ttl)
-        .build(new com.github.benmanes.caffeine.cache.CacheLoader<>() {
-          @Override
-          public Optional<String> load(Integer id) {
-            return Optional.ofNullable(store.tiers(java.util.List.of(id)).get(id));
-          }
-
-          @Override
-          public Map<Integer, Optional<String>> loadAll(java.util.Set<? extends Integer> ids) {
-            Map<Integer, String> found = store.tiers(java.util.List.copyOf(ids));
-            Map<Integer, Optional<String>> out = new java.util.HashMap<>();
-            ids.forEach(id -> out.put(id, Optional.ofNullable(found.get(id))));
-            return out;
-          }
-        });
+        .build(id -> Optional.ofNullable(store.tiers(java.util.List.of(id)).get(id)));
     this.paymentMethods = Caffeine.newBuilder().expireAfterWrite(ttl).build(k -> store.paymentMethods());
     this.products = Caffeine.newBuilder().expireAfterWrite(ttl).build(k -> store.products());
   }
@@ -50,11 +37,6 @@ public final class ReferenceCache {
   /** The customer's tier, or empty for an unknown customer. */
   public Optional<String> tier(int customerId) {
     return tiers.get(customerId);
-  }
-
-  /** Loads the tiers of many customers in one round trip (what is not cached yet). */
-  public Map<Integer, Optional<String>> tiers(Iterable<Integer> customerIds) {
-    return tiers.getAll(customerIds);
   }
 
   public Optional<PaymentMethod> paymentMethod(int id) {
