@@ -16,6 +16,16 @@ public final class AvroSchemas {
     return load("bronze/" + table);
   }
 
+  /** {@code slv.<table>}: cleaned, typed rows; also {@code quarantine} and {@code dq_report}. */
+  public static Schema silver(String table) {
+    return load("silver/" + table);
+  }
+
+  /** {@code gld.<table>}: the star schema's dimensions and fact table. */
+  public static Schema gold(String table) {
+    return load("gold/" + table);
+  }
+
   public static Schema storeDailyRevenue() {
     return load("store_daily_revenue");
   }

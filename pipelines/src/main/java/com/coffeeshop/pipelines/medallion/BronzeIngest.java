@@ -129,7 +129,7 @@ public class BronzeIngest {
   }
 
   public static String tablePath(String lakehouse, String table) {
-    return lakehouse.replaceAll("/+$", "") + "/bronze/" + table;
+    return Lakehouse.bronze(lakehouse, table);
   }
 
   public static PipelineResult run(Options o) {

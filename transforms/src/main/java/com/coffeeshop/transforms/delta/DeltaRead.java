@@ -32,25 +32,28 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   private final Long version;
   private final Long timestampMillis;
   private final String minPartitionValue;
+  private final boolean onlyThatPartition;
 
-  private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis, String minPartitionValue) {
+  private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis, String minPartitionValue,
+      boolean onlyThatPartition) {
     this.tablePath = tablePath;
     this.schemaJson = schema.toString();
     this.version = version;
     this.timestampMillis = timestampMillis;
     this.minPartitionValue = minPartitionValue;
+    this.onlyThatPartition = onlyThatPartition;
   }
 
   public static DeltaRead latest(String tablePath, Schema schema) {
-    return new DeltaRead(tablePath, schema, null, null, null);
+    return new DeltaRead(tablePath, schema, null, null, null, false);
   }
 
   public DeltaRead atVersion(long v) {
-    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), v, null, minPartitionValue);
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), v, null, minPartitionValue, onlyThatPartition);
   }
 
   public DeltaRead asOf(long epochMillis) {
-    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), null, epochMillis, minPartitionValue);
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), null, epochMillis, minPartitionValue, onlyThatPartition);
   }
 
   /**
@@ -58,16 +61,18 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
    * for ISO dates, the partitions from that day on. Files are skipped, never opened.
    */
   public DeltaRead fromPartition(String value) {
-    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), version, timestampMillis, value);
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), version, timestampMillis, value, false);
+  }
+
+  /** Reads only the files of partition {@code value} (a single-column partitioning). */
+  public DeltaRead onlyPartition(String value) {
+    return new DeltaRead(tablePath, new Schema.Parser().parse(schemaJson), version, timestampMillis, value, true);
   }
 
   @Override
   public PCollection<GenericRecord> expand(PBegin input) {
     Snapshot snapshot = DeltaTables.snapshot(tablePath, version, timestampMillis);
-    List<String> files = snapshot.getAllFiles().stream()
-        .filter(f -> minPartitionValue == null
-            || f.getPartitionValues().values().stream().allMatch(v -> v.compareTo(minPartitionValue) >= 0))
-        .map(AddFile::getPath).sorted().toList();
+    List<String> files = DeltaTables.files(snapshot, minPartitionValue, onlyThatPartition);
     Schema schema = new Schema.Parser().parse(schemaJson);
     return input
         .apply("ListSnapshotFiles", Create.of(files).withCoder(StringUtf8Coder.of()))

@@ -89,4 +89,47 @@ public final class DeltaTables {
     }
     return log.update();
   }
+
+  /** The snapshot's file paths, sorted, optionally only from partition value {@code partition} (or from it on). */
+  static java.util.List<String> files(Snapshot snapshot, String partition, boolean onlyThatPartition) {
+    return snapshot.getAllFiles().stream()
+        .filter(f -> partition == null || f.getPartitionValues().values().stream()
+            .allMatch(v -> onlyThatPartition ? v.equals(partition) : v.compareTo(partition) >= 0))
+        .map(io.delta.standalone.actions.AddFile::getPath).sorted().toList();
+  }
+
+  /** The partition values present in the latest snapshot (single-column partitioning), sorted; empty without a table. */
+  public static java.util.SortedSet<String> partitionValues(String tablePath) {
+    DeltaLog log = log(tablePath);
+    java.util.SortedSet<String> values = new java.util.TreeSet<>();
+    if (log.tableExists()) {
+      log.update().getAllFiles().forEach(f -> values.addAll(f.getPartitionValues().values()));
+    }
+    return values;
+  }
+
+  /**
+   * Reads a small table (or one partition of it, when {@code partition} is not null) in this JVM:
+   * for reports, gates and tests, not for pipeline data. Empty when no table exists.
+   */
+  public static java.util.List<org.apache.avro.generic.GenericRecord> readSmall(String tablePath,
+      org.apache.avro.Schema schema, String partition) throws IOException {
+    java.util.List<org.apache.avro.generic.GenericRecord> rows = new java.util.ArrayList<>();
+    if (!log(tablePath).tableExists()) {
+      return rows;
+    }
+    Configuration conf = new Configuration();
+    org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, schema);
+    for (String f : files(log(tablePath).update(), partition, partition != null)) {
+      try (org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> reader =
+          org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(
+              org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, f), conf))
+          .withConf(conf).build()) {
+        for (org.apache.avro.generic.GenericRecord r; (r = reader.read()) != null; ) {
+          rows.add(r);
+        }
+      }
+    }
+    return rows;
+  }
 }

@@ -61,20 +61,23 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   private final Mode mode;
   private final String runId;
   private final Map<String, String> commitInfo;
+  /** With {@link #replacingPartition}: the one partition the run replaces, even with no rows. */
+  private final String replacedPartition;
 
-  private DeltaWrite(String tablePath, Schema schema, String partitionColumn, Mode mode, String runId,
-      Map<String, String> commitInfo) {
+  private DeltaWrite(String tablePath, String schemaJson, String partitionColumn, Mode mode, String runId,
+      Map<String, String> commitInfo, String replacedPartition) {
     this.tablePath = tablePath;
-    this.schemaJson = schema.toString();
+    this.schemaJson = schemaJson;
     this.partitionColumn = partitionColumn;
     this.mode = mode;
     this.runId = runId;
     this.commitInfo = commitInfo;
+    this.replacedPartition = replacedPartition;
   }
 
   /** Appends to the table at {@code tablePath} (created on first commit), unpartitioned. */
   public static DeltaWrite to(String tablePath, Schema schema) {
-    return new DeltaWrite(tablePath, schema, null, Mode.APPEND, UUID.randomUUID().toString(), Map.of());
+    return new DeltaWrite(tablePath, schema.toString(), null, Mode.APPEND, UUID.randomUUID().toString(), Map.of(), null);
   }
 
   /** Partitions by a column: a date (Avro int with logicalType date) or a string. */
@@ -83,21 +86,33 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (schema.getField(column) == null) {
       throw new IllegalArgumentException("partition column " + column + " is not in schema " + schema.getName());
     }
-    return new DeltaWrite(tablePath, schema, column, mode, runId, commitInfo);
+    return new DeltaWrite(tablePath, schemaJson, column, mode, runId, commitInfo, replacedPartition);
   }
 
   public DeltaWrite withMode(Mode newMode) {
-    return new DeltaWrite(tablePath, new Schema.Parser().parse(schemaJson), partitionColumn, newMode, runId, commitInfo);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, newMode, runId, commitInfo, replacedPartition);
+  }
+
+  /**
+   * Replaces exactly the partition {@code value} (for a date, {@code yyyy-MM-dd}) of a partitioned
+   * table: the run commits even when it has no rows, so a re-run that finds nothing empties the
+   * partition instead of leaving the previous run's rows; a row outside that partition fails the run.
+   */
+  public DeltaWrite replacingPartition(String value) {
+    if (partitionColumn == null) {
+      throw new IllegalStateException("replacingPartition needs partitionedBy(column) first");
+    }
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, Mode.REPLACE_PARTITIONS, runId, commitInfo, value);
   }
 
   /** Names the run: part of every file name and of the commit info. */
   public DeltaWrite withRunId(String id) {
-    return new DeltaWrite(tablePath, new Schema.Parser().parse(schemaJson), partitionColumn, mode, id, commitInfo);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, id, commitInfo, replacedPartition);
   }
 
   /** Extra facts recorded with the commit (for example the source watermark range). */
   public DeltaWrite withCommitInfo(Map<String, String> info) {
-    return new DeltaWrite(tablePath, new Schema.Parser().parse(schemaJson), partitionColumn, mode, runId, Map.copyOf(info));
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, Map.copyOf(info), replacedPartition);
   }
 
   @Override
@@ -105,7 +120,9 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     return rows
         .apply("WriteParquetFiles", ParDo.of(new WriteFilesFn(this)))
         .setCoder(SerializableCoder.of(WrittenFile.class))
-        .apply("CollectFiles", Combine.globally(new CollectFiles()).withoutDefaults())
+        .apply("CollectFiles", replacedPartition == null
+            ? Combine.globally(new CollectFiles()).withoutDefaults()
+            : Combine.globally(new CollectFiles())) // an empty run still commits: the partition is emptied
         .setCoder(ListCoder.of(SerializableCoder.of(WrittenFile.class)))
         .apply("CommitToDeltaLog", ParDo.of(new CommitFn(this)));
   }
@@ -148,6 +165,10 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     public void process(@Element GenericRecord row) throws IOException {
       String partition = spec.partitionColumn == null ? ""
           : partitionValue(row.get(spec.partitionColumn), schema.getField(spec.partitionColumn));
+      if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
+        throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition + " in a run that replaces only "
+            + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
+      }
       ParquetWriter<GenericRecord> w = writers.get(partition);
       if (w == null) {
         String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
@@ -242,6 +263,9 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       if (spec.mode != Mode.APPEND && log.tableExists()) {
         Set<Map<String, String>> touched = new HashSet<>();
         files.forEach(f -> touched.add(f.partitionValues()));
+        if (spec.replacedPartition != null) {
+          touched.add(Map.of(spec.partitionColumn, spec.replacedPartition));
+        }
         txn.readWholeTable();
         for (AddFile existing : log.update().getAllFiles()) {
           if (spec.mode == Mode.OVERWRITE || touched.contains(existing.getPartitionValues())) {

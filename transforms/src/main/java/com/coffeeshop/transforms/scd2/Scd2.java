@@ -54,6 +54,13 @@ public final class Scd2 {
    */
   public static List<Version> apply(List<Version> dimension, Map<String, Map<String, String>> source,
       List<String> tracked, LocalDate effective, boolean closeMissing) {
+    for (Version v : dimension) {
+      if (v.startDate().isAfter(effective)) {
+        throw new IllegalArgumentException("the dimension has a version of key " + v.key() + " from " + v.startDate()
+            + ", after the effective date " + effective + ": SCD2 runs go forward in time (re-run the latest day, or"
+            + " restore the dimension to a version before " + effective + " with Delta time travel)");
+      }
+    }
     int nextKey = dimension.stream().mapToInt(Version::surrogateKey).max().orElse(0) + 1;
     Map<String, Version> current = new HashMap<>();
     for (Version v : dimension) {

@@ -1,0 +1,122 @@
+package com.coffeeshop.pipelines.medallion;
+
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaRead;
+import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.delta.DeltaWrite;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * {@code gld.fact_orders} for one day: silver's order lines of the day, each joined to the version of
+ * its product, store and payment method that was valid on the order's date
+ * ({@code start_date <= order_date < end_date}), so an order placed before a price change keeps the
+ * old product_key. The day's partition is replaced: a re-run never duplicates. A line with no valid
+ * dimension version fails the run, naming it (run GoldDimensions for the day first).
+ */
+public class GoldFacts {
+  public static PipelineResult run(MedallionOptions o) {
+    LocalDate day = MedallionOptions.day(o);
+    String runId = MedallionOptions.runId(o);
+    String lake = o.getLakehouse();
+    String lines = Lakehouse.silver(lake, "order_lines");
+    Lakehouse.requirePartition(lines, day, "SilverClean");
+    Pipeline p = Pipeline.create(o);
+    PCollectionView<Map<String, Iterable<GenericRecord>>> products = versions(p, lake, "dim_products", "product_id");
+    PCollectionView<Map<String, Iterable<GenericRecord>>> stores = versions(p, lake, "dim_stores", "store_id");
+    PCollectionView<Map<String, Iterable<GenericRecord>>> payments =
+        versions(p, lake, "dim_payment_methods", "payment_method_id");
+    Schema fact = AvroSchemas.gold("fact_orders");
+    p.apply("ReadSilverLines", DeltaRead.latest(lines, AvroSchemas.silver("order_lines")).onlyPartition(day.toString()))
+        .apply("JoinDimensionsAsOf", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
+          private transient Schema schema;
+
+          @ProcessElement
+          public void process(ProcessContext c) {
+            if (schema == null) {
+              schema = AvroSchemas.gold("fact_orders");
+            }
+            GenericRecord line = c.element();
+            int date = (Integer) line.get("order_date");
+            GenericRecord f = new GenericData.Record(schema);
+            f.put("order_date", date);
+            f.put("order_id", line.get("order_id").toString());
+            f.put("customer_id", line.get("customer_id"));
+            f.put("product_key", keyAsOf(c.sideInput(products), "dim_products", "product_key", line.get("product_id"), date));
+            f.put("store_key", keyAsOf(c.sideInput(stores), "dim_stores", "store_key", line.get("store_id"), date));
+            f.put("payment_method_key", keyAsOf(c.sideInput(payments), "dim_payment_methods", "payment_method_key",
+                line.get("payment_method_id"), date));
+            f.put("quantity", line.get("quantity"));
+            f.put("subtotal", line.get("subtotal"));
+            f.put("discount_percent", line.get("discount_percent"));
+            f.put("is_suggestion", line.get("is_suggestion"));
+            c.output(f);
+          }
+        }).withSideInputs(products, stores, payments))
+        .setCoder(AvroCoder.of(GenericRecord.class, fact))
+        .apply("WriteFactOrders", DeltaWrite.to(Lakehouse.gold(lake, "fact_orders"), fact)
+            .partitionedBy("order_date")
+            .replacingPartition(day.toString())
+            .withRunId(runId)
+            .withCommitInfo(Map.of("day", day.toString())));
+    return p.run();
+  }
+
+  /** The surrogate key of the version valid on {@code date}. */
+  static int keyAsOf(Map<String, Iterable<GenericRecord>> dimension, String table, String surrogateKey, Object naturalKey,
+      int date) {
+    Iterable<GenericRecord> versions = dimension.get(String.valueOf(naturalKey));
+    if (versions != null) {
+      for (GenericRecord v : versions) {
+        Integer end = (Integer) v.get("end_date");
+        if ((Integer) v.get("start_date") <= date && (end == null || date < end)) {
+          return (Integer) v.get(surrogateKey);
+        }
+      }
+    }
+    throw new IllegalStateException(table + " has no version of " + naturalKey + " valid on " + LocalDate.ofEpochDay(date)
+        + ": run GoldDimensions --date=" + LocalDate.ofEpochDay(date) + " first");
+  }
+
+  /** Every version of a dimension, by natural key, as a side input. */
+  private static PCollectionView<Map<String, Iterable<GenericRecord>>> versions(Pipeline p, String lake, String table,
+      String naturalKey) {
+    String path = Lakehouse.gold(lake, table);
+    if (DeltaTables.latestVersion(path).isEmpty()) {
+      throw new IllegalStateException("no dimension at " + path + ": run GoldDimensions first");
+    }
+    Schema schema = AvroSchemas.gold(table);
+    return p.apply("Read_" + table, DeltaRead.latest(path, schema))
+        .apply("ByKey_" + table, ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
+          @ProcessElement
+          public void process(@Element GenericRecord v, OutputReceiver<KV<String, GenericRecord>> out) {
+            out.output(KV.of(String.valueOf(v.get(naturalKey)), v));
+          }
+        }))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(GenericRecord.class, schema)))
+        .apply("View_" + table, View.asMultimap());
+  }
+
+  public static void main(String[] args) {
+    MedallionOptions o = PipelineOptionsFactory.fromArgs(args).withValidation().as(MedallionOptions.class);
+    PipelineResult.State state = run(o).waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("gold facts run ended " + state);
+    }
+  }
+}

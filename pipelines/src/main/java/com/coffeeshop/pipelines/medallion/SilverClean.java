@@ -1,0 +1,209 @@
+package com.coffeeshop.pipelines.medallion;
+
+import com.coffeeshop.pipelines.medallion.silver.OrderRules;
+import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
+import com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot;
+import com.coffeeshop.pipelines.medallion.silver.SilverOrders;
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.delta.DeltaWrite;
+import com.coffeeshop.transforms.validate.DataQuality;
+import com.coffeeshop.transforms.validate.Quarantine;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Silver for one day: bronze → cleaned, typed, validated Delta tables under {@code <lakehouse>/silver}.
+ *
+ * <ul>
+ *   <li>reference tables ({@code product_categories, products, stores, payment_methods, customers}):
+ *       a snapshot of every entity as of the day's end, partition {@code snapshot_date} (see
+ *       {@link ReferenceSnapshot}); products carry their category's name;
+ *   <li>{@code orders} and {@code order_lines} of the day (partition {@code order_date}); lines carry
+ *       their order's time, store, payment method and customer, and the price they were sold at;
+ *   <li>{@code quarantine}: every rejected row with its rule, detail and original values;
+ *   <li>{@code dq_report}: per table rows in, valid and quarantined (by rule), checked to reconcile.
+ * </ul>
+ *
+ * <p>Every table's partition for the day is replaced, so re-running a day gives the same tables. The
+ * data-quality gate: when a table's quarantined share exceeds {@code --maxQuarantinedPercent}, the
+ * run prints the report and exits non-zero (after writing it), so the scheduler stops the day.
+ */
+public class SilverClean {
+  public interface Options extends MedallionOptions {
+    @Description("The data-quality gate: the largest share of any table's rows, in percent, that may be quarantined"
+        + " before the run fails")
+    @Default.Double(1.0)
+    double getMaxQuarantinedPercent();
+
+    void setMaxQuarantinedPercent(double value);
+  }
+
+  /** The silver tables, in the order the report lists them. */
+  public static final List<String> TABLES = List.of(
+      "product_categories", "products", "stores", "payment_methods", "customers", "orders", "order_lines");
+
+  /** Thrown by {@link #gate} when the data-quality threshold is exceeded. */
+  public static class DataQualityGateFailed extends RuntimeException {
+    DataQualityGateFailed(String message) {
+      super(message);
+    }
+  }
+
+  public static PipelineResult run(Options o) {
+    if (o.getMaxQuarantinedPercent() < 0 || o.getMaxQuarantinedPercent() > 100) {
+      throw new IllegalArgumentException("--maxQuarantinedPercent must be within 0..100, got " + o.getMaxQuarantinedPercent());
+    }
+    LocalDate day = MedallionOptions.day(o);
+    o.setDate(day.toString()); // the gate after the run reads the same day, even across midnight
+    String runId = MedallionOptions.runId(o);
+    String lake = o.getLakehouse();
+    Quarantine quarantine = new Quarantine(day, runId);
+    Pipeline p = Pipeline.create(o);
+    List<PCollection<GenericRecord>> rejected = new ArrayList<>();
+    List<PCollection<String>> counts = new ArrayList<>();
+
+    ReferenceSnapshot.Result categories = ReferenceSnapshot.build(p, lake, "product_category", "product_categories",
+        "category_id", day, new ReferenceRules.Categories(day, quarantine), List.of(), quarantine);
+    PCollectionView<Map<Integer, String>> categoryNames = asMap(categories.snapshot(), "category_id", "category");
+    ReferenceSnapshot.Result products = ReferenceSnapshot.build(p, lake, "products", "products", "product_id", day,
+        new ReferenceRules.Products(day, quarantine, categoryNames), List.of(categoryNames), quarantine);
+    ReferenceSnapshot.Result stores = ReferenceSnapshot.build(p, lake, "stores", "stores", "store_id", day,
+        new ReferenceRules.Stores(day, quarantine), List.of(), quarantine);
+    ReferenceSnapshot.Result paymentMethods = ReferenceSnapshot.build(p, lake, "payment_methods", "payment_methods",
+        "payment_method_id", day, new ReferenceRules.PaymentMethods(day, quarantine), List.of(), quarantine);
+    ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day,
+        new ReferenceRules.Customers(day, quarantine), List.of(), quarantine);
+
+    // A category renamed today renames it on every product of the snapshot, not only on products changed today.
+    PCollection<GenericRecord> productRows = products.snapshot()
+        .apply("CategoryNames", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
+          @ProcessElement
+          public void process(ProcessContext c) {
+            GenericRecord r = new org.apache.avro.generic.GenericData.Record((org.apache.avro.generic.GenericData.Record) c.element(), true);
+            String name = c.sideInput(categoryNames).get((Integer) r.get("category_id"));
+            if (name == null) {
+              throw new IllegalStateException("product " + r.get("product_id") + " has category " + r.get("category_id")
+                  + ", which is not in the day's category snapshot");
+            }
+            r.put("category", name);
+            c.output(r);
+          }
+        }).withSideInputs(categoryNames))
+        .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver("products")));
+
+    write(categories.snapshot(), lake, "product_categories", "snapshot_date", day, runId);
+    write(productRows, lake, "products", "snapshot_date", day, runId);
+    write(stores.snapshot(), lake, "stores", "snapshot_date", day, runId);
+    write(paymentMethods.snapshot(), lake, "payment_methods", "snapshot_date", day, runId);
+    write(customers.snapshot(), lake, "customers", "snapshot_date", day, runId);
+    for (ReferenceSnapshot.Result r : List.of(categories, products, stores, paymentMethods, customers)) {
+      rejected.add(r.quarantined());
+      counts.add(r.counts());
+    }
+
+    SilverOrders.Result orders = SilverOrders.build(p, lake, day, Instant.now(), quarantine,
+        asMap(stores.snapshot(), "store_id", "store_name"),
+        asMap(paymentMethods.snapshot(), "payment_method_id", "method_name"),
+        asMap(customers.snapshot(), "customer_id", "tier"));
+    write(orders.orders(), lake, "orders", "order_date", day, runId);
+    write(orders.lines(), lake, "order_lines", "order_date", day, runId);
+    rejected.add(orders.quarantined());
+    counts.add(orders.counts());
+
+    PCollection<GenericRecord> allRejected = PCollectionList.of(rejected).apply("AllQuarantined", Flatten.pCollections());
+    write(allRejected, lake, "quarantine", "run_date", day, runId);
+    counts.add(DataQuality.quarantined(allRejected));
+    write(DataQuality.report(PCollectionList.of(counts), TABLES, day, runId), lake, "dq_report", "run_date", day, runId);
+    return p.run();
+  }
+
+  private static void write(PCollection<GenericRecord> rows, String lake, String table, String partitionColumn,
+      LocalDate day, String runId) {
+    rows.apply("Write_" + table, DeltaWrite.to(Lakehouse.silver(lake, table), AvroSchemas.silver(table))
+        .partitionedBy(partitionColumn)
+        .replacingPartition(day.toString())
+        .withRunId(runId)
+        .withCommitInfo(Map.of("day", day.toString())));
+  }
+
+  /** A small snapshot as an id → value map side input. */
+  private static PCollectionView<Map<Integer, String>> asMap(PCollection<GenericRecord> rows, String key, String value) {
+    return rows
+        .apply("Map_" + key, ParDo.of(new DoFn<GenericRecord, KV<Integer, String>>() {
+          @ProcessElement
+          public void process(@Element GenericRecord r, OutputReceiver<KV<Integer, String>> out) {
+            out.output(KV.of((Integer) r.get(key), String.valueOf(r.get(value))));
+          }
+        }))
+        .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
+        .apply("View_" + key, View.asMap());
+  }
+
+  /** The day's report, read back from {@code slv.dq_report}, one line per table. */
+  public static List<GenericRecord> report(String lakehouse, LocalDate day) throws IOException {
+    List<GenericRecord> rows = new ArrayList<>(DeltaTables.readSmall(Lakehouse.silver(lakehouse, "dq_report"),
+        DataQuality.schema(), day.toString()));
+    rows.sort(Comparator.comparingInt(r -> TABLES.indexOf(r.get("table_name").toString())));
+    return rows;
+  }
+
+  /** Prints the report and fails when a table's quarantined share is over the threshold. */
+  public static void gate(String lakehouse, LocalDate day, double maxQuarantinedPercent) throws IOException {
+    List<GenericRecord> rows = report(lakehouse, day);
+    if (rows.isEmpty()) {
+      throw new IllegalStateException("no data-quality report for " + day + " in " + Lakehouse.silver(lakehouse, "dq_report"));
+    }
+    List<String> over = new ArrayList<>();
+    System.out.printf("data quality %s (gate: at most %.2f%% quarantined per table)%n", day, maxQuarantinedPercent);
+    System.out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
+    for (GenericRecord r : rows) {
+      long in = (Long) r.get("rows_in");
+      long q = (Long) r.get("rows_quarantined");
+      double percent = in == 0 ? 0 : 100.0 * q / in;
+      System.out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), in, r.get("rows_valid"), q,
+          r.get("quarantined_by_rule"));
+      if (percent > maxQuarantinedPercent) {
+        over.add(String.format("%s %.2f%% (%d of %d: %s)", r.get("table_name"), percent, q, in, r.get("quarantined_by_rule")));
+      }
+    }
+    if (!over.isEmpty()) {
+      throw new DataQualityGateFailed("data-quality gate failed for " + day + ": quarantined share over "
+          + maxQuarantinedPercent + "% in " + String.join("; ", over) + ". The rows are in "
+          + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day + "); fix the source and re-run the day,"
+          + " or raise --maxQuarantinedPercent");
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    Options o = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+    PipelineResult.State state = run(o).waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("silver run ended " + state);
+    }
+    gate(o.getLakehouse(), MedallionOptions.day(o), o.getMaxQuarantinedPercent());
+  }
+}

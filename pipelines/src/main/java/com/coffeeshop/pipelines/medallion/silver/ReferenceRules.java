@@ -1,0 +1,158 @@
+package com.coffeeshop.pipelines.medallion.silver;
+
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.validate.Clean;
+import com.coffeeshop.transforms.validate.Quarantine;
+import com.coffeeshop.transforms.validate.Rejected;
+import com.coffeeshop.transforms.validate.ValidateFn;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The row rules of the reference tables. Every row needs its key, its required columns and a
+ * parsable {@code updated_at}; products also need a known category and a positive price; customers a
+ * known tier. The output is the silver row of the snapshot for the run's day.
+ */
+public final class ReferenceRules {
+  private ReferenceRules() {}
+
+  static final Set<String> TIERS = Set.of("regular", "silver", "gold", "diamond");
+
+  /** Common to the reference tables: the silver schema, the snapshot day, the key and updated_at. */
+  abstract static class Base extends ValidateFn {
+    private final String silverTable;
+    private final int day;
+    private transient Schema schema;
+
+    Base(String silverTable, LocalDate day, Quarantine quarantine) {
+      super(silverTable, quarantine);
+      this.silverTable = silverTable;
+      this.day = (int) day.toEpochDay();
+    }
+
+    GenericRecord start(GenericRecord row) throws Rejected {
+      if (schema == null) {
+        schema = AvroSchemas.silver(silverTable);
+      }
+      GenericRecord out = new GenericData.Record(schema);
+      out.put("snapshot_date", day);
+      out.put("updated_at", Clean.timestamp(row, "updated_at"));
+      return out;
+    }
+
+    @Override
+    protected String keyOf(GenericRecord row) {
+      return Clean.text(row.get("id"));
+    }
+  }
+
+  public static class Categories extends Base {
+    public Categories(LocalDate day, Quarantine q) {
+      super("product_categories", day, q);
+    }
+
+    @Override
+    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      int id = Clean.integerKey(row, "id");
+      String name = Clean.required(row, "name");
+      GenericRecord out = start(row);
+      out.put("category_id", id);
+      out.put("category", name);
+      return out;
+    }
+  }
+
+  public static class Products extends Base {
+    private final PCollectionView<Map<Integer, String>> categories;
+
+    public Products(LocalDate day, Quarantine q, PCollectionView<Map<Integer, String>> categories) {
+      super("products", day, q);
+      this.categories = categories;
+    }
+
+    @Override
+    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      String id = Clean.key(row, "id");
+      String name = Clean.required(row, "name");
+      int categoryId = Clean.integer(row, "category_id");
+      String category = c.sideInput(categories).get(categoryId);
+      if (category == null) {
+        throw new Rejected("unknown_category", "category_id=" + categoryId + " is not a known product category");
+      }
+      int price = Clean.integer(row, "unit_price");
+      if (price <= 0) {
+        throw new Rejected("non_positive_price", "unit_price=" + price + " is not positive");
+      }
+      GenericRecord out = start(row);
+      out.put("product_id", id);
+      out.put("product_name", name);
+      out.put("category_id", categoryId);
+      out.put("category", category);
+      out.put("unit_price", price);
+      return out;
+    }
+  }
+
+  public static class Stores extends Base {
+    public Stores(LocalDate day, Quarantine q) {
+      super("stores", day, q);
+    }
+
+    @Override
+    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      int id = Clean.integerKey(row, "id");
+      GenericRecord out = start(row);
+      out.put("store_id", id);
+      out.put("store_name", Clean.required(row, "name"));
+      out.put("address", Clean.required(row, "address"));
+      out.put("district", Clean.required(row, "district"));
+      out.put("city", Clean.required(row, "city"));
+      return out;
+    }
+  }
+
+  public static class PaymentMethods extends Base {
+    public PaymentMethods(LocalDate day, Quarantine q) {
+      super("payment_methods", day, q);
+    }
+
+    @Override
+    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      int id = Clean.integerKey(row, "id");
+      GenericRecord out = start(row);
+      out.put("payment_method_id", id);
+      out.put("method_name", Clean.required(row, "method_name"));
+      out.put("bank", Clean.text(row.get("bank")));
+      return out;
+    }
+  }
+
+  public static class Customers extends Base {
+    public Customers(LocalDate day, Quarantine q) {
+      super("customers", day, q);
+    }
+
+    @Override
+    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      int id = Clean.integerKey(row, "id");
+      String name = Clean.required(row, "name");
+      String phone = Clean.required(row, "phone_number");
+      String tier = Clean.required(row, "tier").toLowerCase(Locale.ROOT);
+      if (!TIERS.contains(tier)) {
+        throw new Rejected("unknown_tier", "tier='" + tier + "' is not one of " + TIERS);
+      }
+      GenericRecord out = start(row);
+      out.put("customer_id", id);
+      out.put("customer_name", name);
+      out.put("phone_number", phone);
+      out.put("tier", tier);
+      return out;
+    }
+  }
+}

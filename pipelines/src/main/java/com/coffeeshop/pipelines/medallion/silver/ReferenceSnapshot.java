@@ -1,0 +1,196 @@
+package com.coffeeshop.pipelines.medallion.silver;
+
+import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaRead;
+import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.validate.Clean;
+import com.coffeeshop.transforms.validate.DataQuality;
+import com.coffeeshop.transforms.validate.Quarantine;
+import com.coffeeshop.transforms.validate.Rejected;
+import com.coffeeshop.transforms.validate.ValidateFn;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * A reference table's silver snapshot for a day: every entity as of that day's end, built
+ * incrementally — the previous snapshot (the latest partition before the day) plus the bronze row
+ * versions ingested since it with {@code updated_at} before the next day. Only those new versions are
+ * the run's "rows in": each is valid or quarantined; a valid version replaces the snapshot's row when
+ * it is newer. A version that fails a rule never replaces a good row, so a bad update keeps the last
+ * good state instead of making the entity disappear.
+ */
+public final class ReferenceSnapshot {
+  private ReferenceSnapshot() {}
+
+  /** The snapshot rows, the quarantined rows and the data-quality counts of one table. */
+  public record Result(PCollection<GenericRecord> snapshot, PCollection<GenericRecord> quarantined,
+      PCollection<String> counts) {}
+
+  static final TupleTag<GenericRecord> SNAPSHOT = new TupleTag<>("snapshot") {};
+  static final TupleTag<GenericRecord> ACCEPTED = new TupleTag<>("accepted") {};
+
+  /**
+   * @param keyColumn the silver column that identifies an entity
+   * @param rules the table's row rules, producing silver rows
+   */
+  public static Result build(Pipeline p, String lakehouse, String bronzeTable, String silverTable, String keyColumn,
+      LocalDate day, ValidateFn rules, List<PCollectionView<?>> sideInputs, Quarantine quarantine) {
+    String bronzePath = Lakehouse.bronze(lakehouse, bronzeTable);
+    String silverPath = Lakehouse.silver(lakehouse, silverTable);
+    if (DeltaTables.latestVersion(bronzePath).isEmpty()) {
+      throw new IllegalStateException("no bronze table at " + bronzePath + ": run BronzeIngest first");
+    }
+    Schema silver = AvroSchemas.silver(silverTable);
+    AvroCoder<GenericRecord> silverCoder = AvroCoder.of(GenericRecord.class, silver);
+    Optional<LocalDate> previous = previousSnapshot(silverPath, day);
+
+    DeltaRead read = DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable));
+    if (previous.isPresent()) {
+      // Bronze partitions by ingest day, which is never before the change: older ones are in the previous snapshot.
+      read = read.fromPartition(previous.get().plusDays(1).toString());
+    }
+    long nextDay = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    PCollection<GenericRecord> changes = p.apply("ReadBronze_" + silverTable, read)
+        .apply("ChangedUpToDay_" + silverTable, ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
+          @ProcessElement
+          public void process(@Element GenericRecord r, OutputReceiver<GenericRecord> out) {
+            try {
+              if (Clean.timestamp(r, "updated_at") < nextDay) {
+                out.output(r);
+              }
+            } catch (Rejected unparsable) {
+              out.output(r); // the rules quarantine it
+            }
+          }
+        }))
+        .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.bronze(bronzeTable)));
+
+    PCollectionTuple checked = changes.apply("Validate_" + silverTable, ParDo.of(rules)
+        .withSideInputs(sideInputs)
+        .withOutputTags(Quarantine.VALID, TupleTagList.of(Quarantine.QUARANTINED)));
+    PCollection<GenericRecord> valid = checked.get(Quarantine.VALID).setCoder(silverCoder);
+    PCollection<GenericRecord> rejected = checked.get(Quarantine.QUARANTINED)
+        .setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
+
+    PCollection<GenericRecord> before = previous.isPresent()
+        ? p.apply("ReadPrevious_" + silverTable, DeltaRead.latest(silverPath, silver).onlyPartition(previous.get().toString()))
+        : p.apply("NoPrevious_" + silverTable, Create.empty(silverCoder));
+    TupleTag<GenericRecord> old = new TupleTag<>("old") {};
+    TupleTag<GenericRecord> fresh = new TupleTag<>("fresh") {};
+    PCollectionTuple merged = KeyedPCollectionTuple
+        .of(old, byKey(before, keyColumn, "KeyPrevious_" + silverTable, silverCoder))
+        .and(fresh, byKey(valid, keyColumn, "KeyChanges_" + silverTable, silverCoder))
+        .apply("GroupByKey_" + silverTable, CoGroupByKey.create())
+        .apply("Merge_" + silverTable, ParDo.of(new MergeFn(silverTable, day, old, fresh, quarantine))
+            .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(Quarantine.QUARANTINED)));
+    PCollection<GenericRecord> snapshot = merged.get(SNAPSHOT).setCoder(silverCoder);
+    PCollection<GenericRecord> accepted = merged.get(ACCEPTED).setCoder(silverCoder);
+    PCollection<GenericRecord> duplicates = merged.get(Quarantine.QUARANTINED)
+        .setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
+
+    PCollection<GenericRecord> quarantined = PCollectionList.of(rejected).and(duplicates)
+        .apply("Quarantined_" + silverTable, Flatten.pCollections());
+    PCollection<String> counts = PCollectionList.of(DataQuality.rowsIn(silverTable, changes))
+        .and(DataQuality.rowsValid(silverTable, accepted))
+        .apply("Counts_" + silverTable, Flatten.pCollections());
+    return new Result(snapshot, quarantined, counts);
+  }
+
+  /** The latest snapshot day before {@code day}, if any. */
+  static Optional<LocalDate> previousSnapshot(String silverPath, LocalDate day) {
+    SortedSet<String> earlier = DeltaTables.partitionValues(silverPath).headSet(day.toString());
+    return earlier.isEmpty() ? Optional.empty() : Optional.of(LocalDate.parse(earlier.last()));
+  }
+
+  private static PCollection<KV<String, GenericRecord>> byKey(PCollection<GenericRecord> rows, String keyColumn,
+      String name, AvroCoder<GenericRecord> coder) {
+    return rows.apply(name, ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
+      @ProcessElement
+      public void process(@Element GenericRecord r, OutputReceiver<KV<String, GenericRecord>> out) {
+        out.output(KV.of(String.valueOf(r.get(keyColumn)), r));
+      }
+    })).setCoder(KvCoder.of(StringUtf8Coder.of(), coder));
+  }
+
+  /**
+   * One entity: its previous row and its valid new versions. Two new versions with the same
+   * {@code updated_at} are a duplicate key: the first (in a fixed order) is kept, the others
+   * quarantined. The newest version wins; on a tie the previous row stays.
+   */
+  static class MergeFn extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
+    private final String table;
+    private final int day;
+    private final TupleTag<GenericRecord> old;
+    private final TupleTag<GenericRecord> fresh;
+    private final Quarantine quarantine;
+
+    MergeFn(String table, LocalDate day, TupleTag<GenericRecord> old, TupleTag<GenericRecord> fresh,
+        Quarantine quarantine) {
+      this.table = table;
+      this.day = (int) day.toEpochDay();
+      this.old = old;
+      this.fresh = fresh;
+      this.quarantine = quarantine;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      KV<String, CoGbkResult> e = c.element();
+      List<GenericRecord> versions = new ArrayList<>();
+      e.getValue().getAll(fresh).forEach(versions::add);
+      versions.sort(Comparator.comparing((GenericRecord r) -> (Long) r.get("updated_at")).thenComparing(Object::toString));
+      GenericRecord newest = null;
+      for (GenericRecord v : versions) {
+        if (newest != null && newest.get("updated_at").equals(v.get("updated_at"))) {
+          c.output(Quarantine.QUARANTINED, quarantine.of(table, new Rejected("duplicate_key",
+              "a second version of " + e.getKey() + " with updated_at " + v.get("updated_at")), e.getKey(), v));
+          continue;
+        }
+        c.output(ACCEPTED, v);
+        newest = v;
+      }
+      GenericRecord current = null;
+      for (GenericRecord r : e.getValue().getAll(old)) {
+        if (current != null) {
+          throw new IllegalStateException("the previous snapshot of " + table + " holds key " + e.getKey() + " twice");
+        }
+        current = r;
+      }
+      if (newest != null && (current == null || (Long) newest.get("updated_at") > (Long) current.get("updated_at"))) {
+        current = newest;
+      }
+      if (current != null) {
+        GenericRecord out = new GenericData.Record((GenericData.Record) current, true);
+        out.put("snapshot_date", day);
+        c.output(out);
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package com.coffeeshop.pipelines.medallion.silver;
+
+import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaRead;
+import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.validate.Clean;
+import com.coffeeshop.transforms.validate.DataQuality;
+import com.coffeeshop.transforms.validate.Quarantine;
+import com.coffeeshop.transforms.validate.Rejected;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * A day's orders and order lines: the bronze partition of the day only (never the history), the
+ * order rules, then one grouping by order id that finds duplicate orders and lines, lines without a
+ * valid order, and prices each line as of its order's time.
+ */
+public final class SilverOrders {
+  private SilverOrders() {}
+
+  public record Result(PCollection<GenericRecord> orders, PCollection<GenericRecord> lines,
+      PCollection<GenericRecord> quarantined, PCollection<String> counts) {}
+
+  public static Result build(Pipeline p, String lake, LocalDate day, Instant runStarted, Quarantine quarantine,
+      PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
+      PCollectionView<Map<Integer, String>> customers) {
+    AvroCoder<GenericRecord> quarantineCoder = AvroCoder.of(GenericRecord.class, Quarantine.schema());
+    AvroCoder<GenericRecord> orderCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.silver("orders"));
+    AvroCoder<GenericRecord> bronzeLineCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze("order_details"));
+    PCollection<GenericRecord> bronzeOrders = readDay(p, lake, "orders", day);
+    PCollection<GenericRecord> bronzeLines = readDay(p, lake, "order_details", day);
+
+    PCollectionTuple orders = bronzeOrders.apply("ValidateOrders",
+        ParDo.of(new OrderRules.ValidateOrder(day, runStarted, quarantine, stores, paymentMethods, customers))
+            .withSideInputs(stores, paymentMethods, customers)
+            .withOutputTags(Quarantine.VALID, TupleTagList.of(Quarantine.QUARANTINED)));
+    PCollection<KV<String, GenericRecord>> ordersById = orders.get(Quarantine.VALID).setCoder(orderCoder)
+        .apply("KeyOrders", ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
+          @ProcessElement
+          public void process(@Element GenericRecord o, OutputReceiver<KV<String, GenericRecord>> out) {
+            out.output(KV.of(o.get("order_id").toString(), o));
+          }
+        }))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), orderCoder));
+
+    PCollectionTuple keyedLines = bronzeLines.apply("KeyLines", ParDo.of(new OrderRules.KeyLines(quarantine))
+        .withOutputTags(OrderRules.KeyLines.KEYED, TupleTagList.of(Quarantine.QUARANTINED)));
+    PCollection<KV<String, GenericRecord>> linesByOrder = keyedLines.get(OrderRules.KeyLines.KEYED)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeLineCoder));
+
+    PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> prices = priceHistory(p, lake, day);
+    TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
+    TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
+    PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, ordersById).and(lineTag, linesByOrder)
+        .apply("GroupByOrder", CoGroupByKey.create())
+        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag, prices, quarantine))
+            .withSideInputs(prices)
+            .withOutputTags(OrderRules.ORDERS, TupleTagList.of(OrderRules.LINES).and(Quarantine.QUARANTINED)));
+    PCollection<GenericRecord> validOrders = joined.get(OrderRules.ORDERS).setCoder(orderCoder);
+    PCollection<GenericRecord> validLines = joined.get(OrderRules.LINES)
+        .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver("order_lines")));
+
+    PCollection<GenericRecord> quarantined = PCollectionList.of(orders.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
+        .and(keyedLines.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
+        .and(joined.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
+        .apply("OrdersQuarantined", Flatten.pCollections());
+    PCollection<String> counts = PCollectionList.of(DataQuality.rowsIn("orders", bronzeOrders))
+        .and(DataQuality.rowsIn("order_lines", bronzeLines))
+        .and(DataQuality.rowsValid("orders", validOrders))
+        .and(DataQuality.rowsValid("order_lines", validLines))
+        .apply("OrderCounts", Flatten.pCollections());
+    return new Result(validOrders, validLines, quarantined, counts);
+  }
+
+  /** The bronze partition of {@code day}; none when bronze holds no rows for that day. */
+  private static PCollection<GenericRecord> readDay(Pipeline p, String lake, String table, LocalDate day) {
+    String path = Lakehouse.bronze(lake, table);
+    if (DeltaTables.latestVersion(path).isEmpty()) {
+      throw new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first");
+    }
+    return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table)).onlyPartition(day.toString()));
+  }
+
+  /** Every valid price version of every product known by the day's end: product id → (updated_at, price). */
+  private static PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> priceHistory(Pipeline p, String lake,
+      LocalDate day) {
+    long nextDay = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    return p.apply("ReadBronzeProductVersions", DeltaRead.latest(Lakehouse.bronze(lake, "products"), AvroSchemas.bronze("products")))
+        .apply("PriceVersions", ParDo.of(new DoFn<GenericRecord, KV<String, KV<Long, Integer>>>() {
+          @ProcessElement
+          public void process(@Element GenericRecord r, OutputReceiver<KV<String, KV<Long, Integer>>> out) {
+            try {
+              long at = Clean.timestamp(r, "updated_at");
+              int price = Clean.integer(r, "unit_price");
+              if (at < nextDay && price > 0) {
+                out.output(KV.of(Clean.key(r, "id"), KV.of(at, price)));
+              }
+            } catch (Rejected invalid) {
+              // an invalid version is quarantined by the products rules on its day; it never prices a line
+            }
+          }
+        }))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+        .apply("PriceHistory", View.asMultimap());
+  }
+
+}

@@ -1,0 +1,161 @@
+package com.coffeeshop.transforms.validate;
+
+import com.coffeeshop.schemas.AvroSchemas;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The data-quality report of a silver run ({@code slv.dq_report}): per table, rows in, valid and
+ * quarantined (by rule). Every table's rows are counted where they enter, where they leave valid and
+ * in the quarantine; a table where rows in ≠ valid + quarantined fails the run, because a row was lost
+ * or doubled somewhere in between.
+ */
+public final class DataQuality {
+  private DataQuality() {}
+
+  private static final String IN = "in";
+  private static final String VALID = "valid";
+  private static final String QUARANTINED = "quarantined";
+
+  /** The rows that entered validation for {@code table}. */
+  public static PCollection<String> rowsIn(String table, PCollection<GenericRecord> rows) {
+    return tag(table, IN, rows);
+  }
+
+  /** The rows of {@code table} that left validation valid. */
+  public static PCollection<String> rowsValid(String table, PCollection<GenericRecord> rows) {
+    return tag(table, VALID, rows);
+  }
+
+  /** Quarantine rows (of any table), counted per table and rule. */
+  public static PCollection<String> quarantined(PCollection<GenericRecord> quarantine) {
+    return quarantine.apply("CountQuarantined", MapElements.into(TypeDescriptors.strings())
+        .via(q -> q.get("table_name") + "\t" + QUARANTINED + "\t" + q.get("rule")));
+  }
+
+  private static PCollection<String> tag(String table, String what, PCollection<GenericRecord> rows) {
+    return rows.apply("Count" + what + "_" + table,
+        MapElements.into(TypeDescriptors.strings()).via(r -> table + "\t" + what));
+  }
+
+  /** Sums the counts and builds the report rows (one per table, every table even with no rows). */
+  public static PCollection<GenericRecord> report(PCollectionList<String> counts, List<String> tables,
+      LocalDate runDate, String runId) {
+    Schema schema = schema();
+    return counts
+        .apply("AllCounts", Flatten.pCollections())
+        .apply("SumCounts", Combine.globally(new CountFn()))
+        .setCoder(MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        .apply("ReportRows", ParDo.of(new DoFn<Map<String, Long>, GenericRecord>() {
+          @ProcessElement
+          public void process(@Element Map<String, Long> totals, OutputReceiver<GenericRecord> out) {
+            reportRows(totals, tables, runDate, runId).forEach(out::output);
+          }
+        }))
+        .setCoder(AvroCoder.of(GenericRecord.class, schema));
+  }
+
+  public static Schema schema() {
+    return AvroSchemas.silver("dq_report");
+  }
+
+  /**
+   * The report rows from the summed counts ({@code table\tin}, {@code table\tvalid},
+   * {@code table\tquarantined\trule}); throws when a table's rows do not reconcile.
+   */
+  static List<GenericRecord> reportRows(Map<String, Long> totals, List<String> tables, LocalDate runDate, String runId) {
+    Schema schema = schema();
+    List<GenericRecord> rows = new ArrayList<>();
+    for (Map.Entry<String, Long> e : totals.entrySet()) {
+      String table = e.getKey().split("\t")[0];
+      if (!tables.contains(table)) {
+        throw new IllegalStateException("rows counted for table '" + table + "', which the report does not cover: " + tables);
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (String table : tables) {
+      long in = totals.getOrDefault(table + "\t" + IN, 0L);
+      long valid = totals.getOrDefault(table + "\t" + VALID, 0L);
+      Map<String, Long> byRule = new TreeMap<>();
+      totals.forEach((k, v) -> {
+        String[] parts = k.split("\t");
+        if (parts[0].equals(table) && parts[1].equals(QUARANTINED)) {
+          byRule.put(parts[2], v);
+        }
+      });
+      long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
+      if (in != valid + quarantined) {
+        problems.add(table + ": " + in + " in, " + valid + " valid + " + quarantined + " quarantined");
+      }
+      GenericRecord r = new GenericData.Record(schema);
+      r.put("run_date", (int) runDate.toEpochDay());
+      r.put("table_name", table);
+      r.put("rows_in", in);
+      r.put("rows_valid", valid);
+      r.put("rows_quarantined", quarantined);
+      r.put("quarantined_by_rule", byRule.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(",")));
+      r.put("run_id", runId);
+      rows.add(r);
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("rows in ≠ valid + quarantined, so rows were lost or doubled: " + problems);
+    }
+    return rows;
+  }
+
+  /** Counts equal strings into one small map (few distinct keys: tables × rules). */
+  static class CountFn extends Combine.CombineFn<String, HashMap<String, Long>, Map<String, Long>> {
+    @Override
+    public HashMap<String, Long> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public HashMap<String, Long> addInput(HashMap<String, Long> acc, String key) {
+      acc.merge(key, 1L, Long::sum);
+      return acc;
+    }
+
+    @Override
+    public HashMap<String, Long> mergeAccumulators(Iterable<HashMap<String, Long>> accs) {
+      HashMap<String, Long> all = new HashMap<>();
+      accs.forEach(a -> a.forEach((k, v) -> all.merge(k, v, Long::sum)));
+      return all;
+    }
+
+    @Override
+    public Map<String, Long> extractOutput(HashMap<String, Long> acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<HashMap<String, Long>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<String> input) {
+      return org.apache.beam.sdk.coders.SerializableCoder.of(
+          new org.apache.beam.sdk.values.TypeDescriptor<HashMap<String, Long>>() {});
+    }
+  }
+}
