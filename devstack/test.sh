@@ -22,11 +22,11 @@ devstack/kafka.sh up
 status=0
 "${MVN[@]}" install || status=$?
 if [ $status -eq 0 ]; then
-  runner_tests='RunnerPortabilityTest,SuggestionEndToEndTest,DeltaRoundTripTest,BronzeIngestTest'
+  runner_tests='RunnerPortabilityTest,SuggestionEndToEndTest,DeltaRoundTripTest,BronzeIngestTest,SilverCleanTest,GoldStarSchemaTest'
   for runner in flink spark; do
     tests="$runner_tests"
     # Spark's own Delta reader lives only on the Spark profile's classpath (src/spark-test).
-    [ "$runner" = spark ] && tests="$tests,DeltaSparkInteropTest,BronzeSparkInteropTest"
+    [ "$runner" = spark ] && tests="$tests,DeltaSparkInteropTest,BronzeSparkInteropTest,GoldSparkInteropTest"
     echo "=== $tests on the ${runner^} runner ==="
     "${MVN[@]}" -pl pipelines -P "$runner-runner" test-compile surefire:test -Dtest="$tests" || status=$?
   done

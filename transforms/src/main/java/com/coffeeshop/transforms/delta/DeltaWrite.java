@@ -20,13 +20,17 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,7 +41,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.joda.time.Instant;
 
 /**
  * Writes records into a Delta table: parquet files (parquet-avro, snappy) under the table folder,
@@ -55,6 +58,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   /** How a run's rows relate to what the table holds. */
   public enum Mode { APPEND, OVERWRITE, REPLACE_PARTITIONS }
 
+  public static final int DEFAULT_SHARDS = 4;
+
   private final String tablePath;
   private final String schemaJson;
   private final String partitionColumn;
@@ -63,9 +68,11 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   private final Map<String, String> commitInfo;
   /** With {@link #replacingPartition}: the one partition the run replaces, even with no rows. */
   private final String replacedPartition;
+  /** Rows are spread over this many writers: at most this many files per partition and run. */
+  private final int shards;
 
   private DeltaWrite(String tablePath, String schemaJson, String partitionColumn, Mode mode, String runId,
-      Map<String, String> commitInfo, String replacedPartition) {
+      Map<String, String> commitInfo, String replacedPartition, int shards) {
     this.tablePath = tablePath;
     this.schemaJson = schemaJson;
     this.partitionColumn = partitionColumn;
@@ -73,11 +80,12 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     this.runId = runId;
     this.commitInfo = commitInfo;
     this.replacedPartition = replacedPartition;
+    this.shards = shards;
   }
 
   /** Appends to the table at {@code tablePath} (created on first commit), unpartitioned. */
   public static DeltaWrite to(String tablePath, Schema schema) {
-    return new DeltaWrite(tablePath, schema.toString(), null, Mode.APPEND, UUID.randomUUID().toString(), Map.of(), null);
+    return new DeltaWrite(tablePath, schema.toString(), null, Mode.APPEND, UUID.randomUUID().toString(), Map.of(), null, DEFAULT_SHARDS);
   }
 
   /** Partitions by a column: a date (Avro int with logicalType date) or a string. */
@@ -86,11 +94,11 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (schema.getField(column) == null) {
       throw new IllegalArgumentException("partition column " + column + " is not in schema " + schema.getName());
     }
-    return new DeltaWrite(tablePath, schemaJson, column, mode, runId, commitInfo, replacedPartition);
+    return new DeltaWrite(tablePath, schemaJson, column, mode, runId, commitInfo, replacedPartition, shards);
   }
 
   public DeltaWrite withMode(Mode newMode) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, newMode, runId, commitInfo, replacedPartition);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, newMode, runId, commitInfo, replacedPartition, shards);
   }
 
   /**
@@ -102,22 +110,46 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (partitionColumn == null) {
       throw new IllegalStateException("replacingPartition needs partitionedBy(column) first");
     }
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, Mode.REPLACE_PARTITIONS, runId, commitInfo, value);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, Mode.REPLACE_PARTITIONS, runId, commitInfo, value, shards);
+  }
+
+  /**
+   * How many files a run writes per partition at most (default {@value #DEFAULT_SHARDS}): rows are
+   * spread over that many writers whatever the runner's bundle sizes, so a table never fills up
+   * with one tiny file per bundle.
+   */
+  public DeltaWrite withShards(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, got " + n);
+    }
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, n);
   }
 
   /** Names the run: part of every file name and of the commit info. */
   public DeltaWrite withRunId(String id) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, id, commitInfo, replacedPartition);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, id, commitInfo, replacedPartition, shards);
   }
 
   /** Extra facts recorded with the commit (for example the source watermark range). */
   public DeltaWrite withCommitInfo(Map<String, String> info) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, Map.copyOf(info), replacedPartition);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, Map.copyOf(info), replacedPartition, shards);
   }
 
   @Override
   public PCollection<Long> expand(PCollection<GenericRecord> rows) {
+    Schema schema = new Schema.Parser().parse(schemaJson);
     return rows
+        .apply("AssignShards", ParDo.of(new DoFn<GenericRecord, KV<Integer, GenericRecord>>() {
+          private int next = java.util.concurrent.ThreadLocalRandom.current().nextInt(shards);
+
+          @ProcessElement
+          public void process(@Element GenericRecord row, OutputReceiver<KV<Integer, GenericRecord>> out) {
+            out.output(KV.of(next, row));
+            next = (next + 1) % shards;
+          }
+        }))
+        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(GenericRecord.class, schema)))
+        .apply("GroupShards", GroupByKey.create())
         .apply("WriteParquetFiles", ParDo.of(new WriteFilesFn(this)))
         .setCoder(SerializableCoder.of(WrittenFile.class))
         .apply("CollectFiles", replacedPartition == null
@@ -137,13 +169,10 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     return value.toString();
   }
 
-  /** Writes each bundle's rows to one new parquet file per partition. */
-  static class WriteFilesFn extends DoFn<GenericRecord, WrittenFile> {
+  /** Writes each shard's rows to one new parquet file per partition. */
+  static class WriteFilesFn extends DoFn<KV<Integer, Iterable<GenericRecord>>, WrittenFile> {
     private final DeltaWrite spec;
     private transient Schema schema;
-    private transient Map<String, ParquetWriter<GenericRecord>> writers;
-    private transient Map<String, String> paths;
-    private transient Map<String, Long> counts;
 
     WriteFilesFn(DeltaWrite spec) {
       this.spec = spec;
@@ -154,40 +183,35 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       schema = new Schema.Parser().parse(spec.schemaJson);
     }
 
-    @StartBundle
-    public void startBundle() {
-      writers = new HashMap<>();
-      paths = new HashMap<>();
-      counts = new HashMap<>();
-    }
-
     @ProcessElement
-    public void process(@Element GenericRecord row) throws IOException {
-      String partition = spec.partitionColumn == null ? ""
-          : partitionValue(row.get(spec.partitionColumn), schema.getField(spec.partitionColumn));
-      if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
-        throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition + " in a run that replaces only "
-            + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
+    public void process(@Element KV<Integer, Iterable<GenericRecord>> shard, OutputReceiver<WrittenFile> out)
+        throws IOException {
+      Map<String, ParquetWriter<GenericRecord>> writers = new HashMap<>();
+      Map<String, String> paths = new HashMap<>();
+      Map<String, Long> counts = new HashMap<>();
+      for (GenericRecord row : shard.getValue()) {
+        String partition = spec.partitionColumn == null ? ""
+            : partitionValue(row.get(spec.partitionColumn), schema.getField(spec.partitionColumn));
+        if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
+          throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition
+              + " in a run that replaces only " + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
+        }
+        ParquetWriter<GenericRecord> w = writers.get(partition);
+        if (w == null) {
+          String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
+          String relative = dir + "part-" + spec.runId + "-" + UUID.randomUUID() + ".snappy.parquet";
+          w = AvroParquetWriter.<GenericRecord>builder(
+                  HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
+              .withSchema(schema)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withWriteMode(ParquetFileWriter.Mode.CREATE)
+              .build();
+          writers.put(partition, w);
+          paths.put(partition, relative);
+        }
+        w.write(row);
+        counts.merge(partition, 1L, Long::sum);
       }
-      ParquetWriter<GenericRecord> w = writers.get(partition);
-      if (w == null) {
-        String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
-        String relative = dir + "part-" + spec.runId + "-" + UUID.randomUUID() + ".snappy.parquet";
-        w = AvroParquetWriter.<GenericRecord>builder(
-                HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
-            .withSchema(schema)
-            .withCompressionCodec(CompressionCodecName.SNAPPY)
-            .withWriteMode(ParquetFileWriter.Mode.CREATE)
-            .build();
-        writers.put(partition, w);
-        paths.put(partition, relative);
-      }
-      w.write(row);
-      counts.merge(partition, 1L, Long::sum);
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext c) throws IOException {
       FileSystem fs = new Path(spec.tablePath).getFileSystem(new Configuration());
       for (Map.Entry<String, ParquetWriter<GenericRecord>> e : writers.entrySet()) {
         e.getValue().close();
@@ -195,8 +219,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
         FileStatus st = fs.getFileStatus(new Path(spec.tablePath, relative));
         Map<String, String> partitionValues =
             spec.partitionColumn == null ? Map.of() : Map.of(spec.partitionColumn, e.getKey());
-        c.output(new WrittenFile(relative, partitionValues, st.getLen(), st.getModificationTime(), counts.get(e.getKey())),
-            Instant.now(), GlobalWindow.INSTANCE);
+        out.output(new WrittenFile(relative, partitionValues, st.getLen(), st.getModificationTime(), counts.get(e.getKey())));
       }
     }
   }

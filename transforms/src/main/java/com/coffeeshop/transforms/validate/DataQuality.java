@@ -11,16 +11,17 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -65,7 +66,8 @@ public final class DataQuality {
     Schema schema = schema();
     return counts
         .apply("AllCounts", Flatten.pCollections())
-        .apply("SumCounts", Combine.globally(new CountFn()))
+        .apply("CountPerKey", Count.perElement()) // a long per key, combined before the shuffle
+        .apply("SumCounts", Combine.globally(new ToMapFn()))
         .setCoder(MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
         .apply("ReportRows", ParDo.of(new DoFn<Map<String, Long>, GenericRecord>() {
           @ProcessElement
@@ -126,36 +128,35 @@ public final class DataQuality {
     return rows;
   }
 
-  /** Counts equal strings into one small map (few distinct keys: tables × rules). */
-  static class CountFn extends Combine.CombineFn<String, HashMap<String, Long>, Map<String, Long>> {
+  /** Gathers the per-key counts into one small map (tables × rules keys). */
+  static class ToMapFn extends Combine.CombineFn<KV<String, Long>, Map<String, Long>, Map<String, Long>> {
     @Override
-    public HashMap<String, Long> createAccumulator() {
+    public Map<String, Long> createAccumulator() {
       return new HashMap<>();
     }
 
     @Override
-    public HashMap<String, Long> addInput(HashMap<String, Long> acc, String key) {
-      acc.merge(key, 1L, Long::sum);
+    public Map<String, Long> addInput(Map<String, Long> acc, KV<String, Long> count) {
+      acc.merge(count.getKey(), count.getValue(), Long::sum);
       return acc;
     }
 
     @Override
-    public HashMap<String, Long> mergeAccumulators(Iterable<HashMap<String, Long>> accs) {
-      HashMap<String, Long> all = new HashMap<>();
+    public Map<String, Long> mergeAccumulators(Iterable<Map<String, Long>> accs) {
+      Map<String, Long> all = new HashMap<>();
       accs.forEach(a -> a.forEach((k, v) -> all.merge(k, v, Long::sum)));
       return all;
     }
 
     @Override
-    public Map<String, Long> extractOutput(HashMap<String, Long> acc) {
+    public Map<String, Long> extractOutput(Map<String, Long> acc) {
       return acc;
     }
 
     @Override
-    public org.apache.beam.sdk.coders.Coder<HashMap<String, Long>> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<String> input) {
-      return org.apache.beam.sdk.coders.SerializableCoder.of(
-          new org.apache.beam.sdk.values.TypeDescriptor<HashMap<String, Long>>() {});
+    public org.apache.beam.sdk.coders.Coder<Map<String, Long>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<KV<String, Long>> input) {
+      return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     }
   }
 }

@@ -241,4 +241,35 @@ class DeltaWriteReadTest {
         .containsInAnyOrder(stores);
     p.run().waitUntilFinish();
   }
+
+  private void replaceDay(List<GenericRecord> rows) {
+    Pipeline p = pipeline();
+    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
+        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").replacingPartition(DAY.toString()));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void replacingOnePartitionEmptiesItWhenARunHasNoRowsAndRefusesRowsOutsideIt() throws Exception {
+    write(rows(DAY.plusDays(1), 2, 500), DeltaWrite.Mode.APPEND, Map.of());
+    replaceDay(rows(DAY, 3, 1000));
+    assertThat(DeltaTables.readSmall(table(), SCHEMA, DAY.toString()).size(), is(3));
+    replaceDay(List.of());
+    assertThat("the empty run committed", DeltaTables.latestVersion(table()), is(Optional.of(2L)));
+    assertThat(DeltaTables.readSmall(table(), SCHEMA, DAY.toString()).size(), is(0));
+    assertThat("other days untouched", DeltaTables.readSmall(table(), SCHEMA, null).size(), is(2));
+    Exception e = assertThrows(Exception.class, () -> replaceDay(rows(DAY.plusDays(1), 1, 7)));
+    assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("in a run that replaces only order_date=2026-11-20"));
+  }
+
+  @Test
+  void aRunWritesAtMostOneFilePerShardAndPartitionWhateverTheBundles() {
+    List<GenericRecord> many = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      many.add(row(DAY, i, i));
+    }
+    write(many, DeltaWrite.Mode.APPEND, Map.of());
+    long files = DeltaTables.log(table()).update().getAllFiles().size();
+    assertThat("files: " + files, files <= DeltaWrite.DEFAULT_SHARDS, is(true));
+  }
 }

@@ -14,6 +14,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.SortedSet;
 import org.apache.avro.Schema;
@@ -105,10 +107,10 @@ public final class ReferenceSnapshot {
     TupleTag<GenericRecord> old = new TupleTag<>("old") {};
     TupleTag<GenericRecord> fresh = new TupleTag<>("fresh") {};
     PCollectionTuple merged = KeyedPCollectionTuple
-        .of(old, byKey(before, keyColumn, "KeyPrevious_" + silverTable, silverCoder))
-        .and(fresh, byKey(valid, keyColumn, "KeyChanges_" + silverTable, silverCoder))
-        .apply("GroupByKey_" + silverTable, CoGroupByKey.create())
-        .apply("Merge_" + silverTable, ParDo.of(new MergeFn(silverTable, day, old, fresh, quarantine))
+        .of(old, together(before, "AllPrevious_" + silverTable, silverCoder))
+        .and(fresh, together(valid, "AllChanges_" + silverTable, silverCoder))
+        .apply("Group_" + silverTable, CoGroupByKey.create())
+        .apply("Merge_" + silverTable, ParDo.of(new MergeFn(silverTable, keyColumn, day, old, fresh, quarantine))
             .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> snapshot = merged.get(SNAPSHOT).setCoder(silverCoder);
     PCollection<GenericRecord> accepted = merged.get(ACCEPTED).setCoder(silverCoder);
@@ -129,31 +131,37 @@ public final class ReferenceSnapshot {
     return earlier.isEmpty() ? Optional.empty() : Optional.of(LocalDate.parse(earlier.last()));
   }
 
-  private static PCollection<KV<String, GenericRecord>> byKey(PCollection<GenericRecord> rows, String keyColumn,
-      String name, AvroCoder<GenericRecord> coder) {
+  /**
+   * Every row under one key: a reference table is small (thousands of rows), and one group merges it in
+   * one pass instead of paying a runner's per-key cost for each entity.
+   */
+  private static PCollection<KV<String, GenericRecord>> together(PCollection<GenericRecord> rows, String name,
+      AvroCoder<GenericRecord> coder) {
     return rows.apply(name, ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
       @ProcessElement
       public void process(@Element GenericRecord r, OutputReceiver<KV<String, GenericRecord>> out) {
-        out.output(KV.of(String.valueOf(r.get(keyColumn)), r));
+        out.output(KV.of("", r));
       }
     })).setCoder(KvCoder.of(StringUtf8Coder.of(), coder));
   }
 
   /**
-   * One entity: its previous row and its valid new versions. Two new versions with the same
-   * {@code updated_at} are a duplicate key: the first (in a fixed order) is kept, the others
-   * quarantined. The newest version wins; on a tie the previous row stays.
+   * The whole table: each entity's previous row and its valid new versions. Two new versions of an
+   * entity with the same {@code updated_at} are a duplicate key: the first (in a fixed order) is kept,
+   * the others quarantined. The newest version wins; on a tie the previous row stays.
    */
   static class MergeFn extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
     private final String table;
+    private final String keyColumn;
     private final int day;
     private final TupleTag<GenericRecord> old;
     private final TupleTag<GenericRecord> fresh;
     private final Quarantine quarantine;
 
-    MergeFn(String table, LocalDate day, TupleTag<GenericRecord> old, TupleTag<GenericRecord> fresh,
+    MergeFn(String table, String keyColumn, LocalDate day, TupleTag<GenericRecord> old, TupleTag<GenericRecord> fresh,
         Quarantine quarantine) {
       this.table = table;
+      this.keyColumn = keyColumn;
       this.day = (int) day.toEpochDay();
       this.old = old;
       this.fresh = fresh;
@@ -162,32 +170,35 @@ public final class ReferenceSnapshot {
 
     @ProcessElement
     public void process(ProcessContext c) {
-      KV<String, CoGbkResult> e = c.element();
-      List<GenericRecord> versions = new ArrayList<>();
-      e.getValue().getAll(fresh).forEach(versions::add);
-      versions.sort(Comparator.comparing((GenericRecord r) -> (Long) r.get("updated_at")).thenComparing(Object::toString));
-      GenericRecord newest = null;
-      for (GenericRecord v : versions) {
-        if (newest != null && newest.get("updated_at").equals(v.get("updated_at"))) {
-          c.output(Quarantine.QUARANTINED, quarantine.of(table, new Rejected("duplicate_key",
-              "a second version of " + e.getKey() + " with updated_at " + v.get("updated_at")), e.getKey(), v));
-          continue;
+      Map<String, GenericRecord> current = new TreeMap<>();
+      for (GenericRecord r : c.element().getValue().getAll(old)) {
+        if (current.put(String.valueOf(r.get(keyColumn)), r) != null) {
+          throw new IllegalStateException("the previous snapshot of " + table + " holds key " + r.get(keyColumn) + " twice");
         }
-        c.output(ACCEPTED, v);
-        newest = v;
       }
-      GenericRecord current = null;
-      for (GenericRecord r : e.getValue().getAll(old)) {
-        if (current != null) {
-          throw new IllegalStateException("the previous snapshot of " + table + " holds key " + e.getKey() + " twice");
+      Map<String, List<GenericRecord>> versions = new TreeMap<>();
+      c.element().getValue().getAll(fresh)
+          .forEach(r -> versions.computeIfAbsent(String.valueOf(r.get(keyColumn)), k -> new ArrayList<>()).add(r));
+      for (Map.Entry<String, List<GenericRecord>> e : versions.entrySet()) {
+        List<GenericRecord> list = e.getValue();
+        list.sort(Comparator.comparing((GenericRecord r) -> (Long) r.get("updated_at")).thenComparing(Object::toString));
+        GenericRecord newest = null;
+        for (GenericRecord v : list) {
+          if (newest != null && newest.get("updated_at").equals(v.get("updated_at"))) {
+            c.output(Quarantine.QUARANTINED, quarantine.of(table, new Rejected("duplicate_key",
+                "a second version of " + e.getKey() + " with updated_at " + v.get("updated_at")), e.getKey(), v));
+            continue;
+          }
+          c.output(ACCEPTED, v);
+          newest = v;
         }
-        current = r;
+        GenericRecord before = current.get(e.getKey());
+        if (before == null || (Long) newest.get("updated_at") > (Long) before.get("updated_at")) {
+          current.put(e.getKey(), newest);
+        }
       }
-      if (newest != null && (current == null || (Long) newest.get("updated_at") > (Long) current.get("updated_at"))) {
-        current = newest;
-      }
-      if (current != null) {
-        GenericRecord out = new GenericData.Record((GenericData.Record) current, true);
+      for (GenericRecord r : current.values()) {
+        GenericRecord out = new GenericData.Record((GenericData.Record) r, true);
         out.put("snapshot_date", day);
         c.output(out);
       }

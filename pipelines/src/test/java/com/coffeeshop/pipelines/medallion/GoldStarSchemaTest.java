@@ -1,0 +1,208 @@
+package com.coffeeshop.pipelines.medallion;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import com.coffeeshop.pipelines.testing.LandingZoneDatabase;
+import com.coffeeshop.pipelines.testing.Medallion;
+import com.coffeeshop.pipelines.testing.RunnerConfigs;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MariaDB → bronze → silver → gold for two days on the runner under test, with a price change and a
+ * store move between them and a suggested line on the first day: the dimensions version the changes,
+ * each fact line joins to the version valid on its day, the facts reconcile with MariaDB, and re-runs
+ * change nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GoldStarSchemaTest {
+  private static final LocalDate D1 = LocalDate.of(2026, 11, 1);
+  private static final LocalDate D2 = LocalDate.of(2026, 11, 2);
+  private static final String CHANGED = "CF02";
+  @TempDir static Path lakehouse;
+  private LandingZoneDatabase db;
+  private Medallion medallion;
+  private int oldPrice;
+  private String suggestedOrder;
+  private List<String> factsD1;
+  private List<String> factsD2;
+  private List<String> dimsAfterD2;
+
+  private void sql(String... statements) throws Exception {
+    try (Connection c = db.admin(); Statement s = c.createStatement()) {
+      for (String st : statements) {
+        s.executeUpdate(st);
+      }
+    }
+  }
+
+  private void bronze(String... extra) throws Exception {
+    List<String> args = new ArrayList<>(RunnerConfigs.args(System.getProperty("beam.test.runnerConfig", "direct")));
+    args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name, "--lakehouse=" + lakehouse));
+    args.addAll(List.of(extra));
+    BronzeIngest.Options o = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation()
+        .as(BronzeIngest.Options.class);
+    assertThat(BronzeIngest.run(o).waitUntilFinish(), is(PipelineResult.State.DONE));
+  }
+
+  private void day(LocalDate d) throws Exception {
+    medallion.silver(d);
+    medallion.dimensions(d);
+    medallion.facts(d);
+  }
+
+  /** Generated orders (those not yet on a test day) are moved into day {@code d}, and one line of CHANGED is ensured. */
+  private void ordersOn(LocalDate d, int count, int seed) throws Exception {
+    db.cli("generate-orders", "--orders", String.valueOf(count), "--rate", "0", "--seed", String.valueOf(seed));
+    sql("UPDATE orders SET `timestamp` = TIMESTAMP('" + d + " 06:00:00') + INTERVAL (CRC32(id) % 60000) SECOND"
+        + " WHERE `timestamp` > '2026-11-20'");
+    String order = db.rows("SELECT o.id FROM orders o WHERE DATE(o.`timestamp`) = '" + d + "' AND NOT EXISTS"
+        + " (SELECT 1 FROM order_details d WHERE d.order_id = o.id AND d.product_id = '" + CHANGED + "') ORDER BY o.id LIMIT 1").get(0);
+    sql("INSERT INTO order_details (order_id, product_id, quantity, discount_percent, subtotal, is_suggestion)"
+        + " SELECT '" + order + "', id, 1, 0, unit_price, 0 FROM products WHERE id = '" + CHANGED + "'");
+  }
+
+  @BeforeAll
+  void twoDays() throws Exception {
+    db = LandingZoneDatabase.createWithReferenceData();
+    db.cli("db-init", "--app-user", "coffee_app", "--batch-user", "coffee_batch", "--cdc-user", "coffee_cdc");
+    medallion = new Medallion(lakehouse.toString());
+    for (String t : List.of("product_category", "products", "stores", "payment_methods", "customers")) {
+      sql("UPDATE " + t + " SET updated_at = '" + D1 + " 00:00:00'");
+    }
+    oldPrice = (int) db.scalar("SELECT unit_price FROM products WHERE id = '" + CHANGED + "'");
+    ordersOn(D1, 40, 21);
+    suggestedOrder = db.rows("SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_details d"
+        + " WHERE d.order_id = o.id AND d.product_id = 'CF04') ORDER BY o.id LIMIT 1").get(0);
+    sql("INSERT INTO order_details (order_id, product_id, quantity, discount_percent, subtotal, is_suggestion)"
+        + " SELECT '" + suggestedOrder + "', id, 1, 10, unit_price * 90 DIV 100, 1 FROM products WHERE id = 'CF04'");
+    bronze();
+    day(D1);
+    factsD1 = facts(D1);
+
+    sql("UPDATE products SET unit_price = unit_price + 5000, updated_at = '" + D2 + " 00:00:00' WHERE id = '" + CHANGED + "'",
+        "UPDATE stores SET address = CONCAT(address, ' (moved)'), updated_at = '" + D2 + " 00:00:00' WHERE id = 1");
+    ordersOn(D2, 40, 22);
+    bronze("--from=" + D1 + "T00:00:00Z"); // the changes are back-dated, behind the stored watermark
+    day(D2);
+    factsD2 = facts(D2);
+    dimsAfterD2 = dims();
+  }
+
+  @AfterAll
+  void drop() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private List<String> facts(LocalDate d) throws Exception {
+    return medallion.goldRows("fact_orders").stream()
+        .filter(f -> (Integer) f.get("order_date") == d.toEpochDay())
+        .map(Object::toString).sorted().toList();
+  }
+
+  private List<String> dims() throws Exception {
+    List<String> all = new ArrayList<>();
+    for (String t : List.of("dim_products", "dim_stores", "dim_payment_methods")) {
+      medallion.goldRows(t).forEach(r -> all.add(t + r));
+    }
+    all.sort(String::compareTo);
+    return all;
+  }
+
+  private List<GenericRecord> versions(String table, String column, Object key) throws Exception {
+    return medallion.goldRows(table).stream().filter(r -> String.valueOf(r.get(column)).equals(String.valueOf(key)))
+        .sorted((a, b) -> Integer.compare((Integer) a.get("start_date"), (Integer) b.get("start_date"))).toList();
+  }
+
+  private static String validity(GenericRecord v) {
+    Object end = v.get("end_date");
+    return LocalDate.ofEpochDay((Integer) v.get("start_date")) + ".." + (end == null ? "" : LocalDate.ofEpochDay((Integer) end))
+        + (((Boolean) v.get("is_current")) ? " current" : "");
+  }
+
+  @Test
+  void dimensionsVersionTheChangesWithUniqueKeys() throws Exception {
+    List<GenericRecord> changed = versions("dim_products", "product_id", CHANGED);
+    assertThat(changed.stream().map(v -> v.get("unit_price") + " " + validity(v)).toList(),
+        is(List.of(oldPrice + " 2026-11-01..2026-11-02", (oldPrice + 5000) + " 2026-11-02.. current")));
+    List<GenericRecord> products = medallion.goldRows("dim_products");
+    assertThat(products.size(), is(27));
+    assertThat(new HashSet<>(products.stream().map(r -> r.get("product_key")).toList()).size(), is(27));
+    assertThat(versions("dim_stores", "store_id", 1).stream().map(GoldStarSchemaTest::validity).toList(),
+        is(List.of("2026-11-01..2026-11-02", "2026-11-02.. current")));
+    assertThat(medallion.goldRows("dim_stores").size(), is(121));
+    assertThat(medallion.goldRows("dim_payment_methods").stream().map(r -> (Boolean) r.get("is_current")).toList(),
+        everyItem(is(true)));
+  }
+
+  @Test
+  void eachLineJoinsTheVersionValidOnItsDay() throws Exception {
+    List<GenericRecord> changed = versions("dim_products", "product_id", CHANGED);
+    List<GenericRecord> store = versions("dim_stores", "store_id", 1);
+    for (GenericRecord f : medallion.goldRows("fact_orders")) {
+      boolean first = (Integer) f.get("order_date") == D1.toEpochDay();
+      if (new HashSet<>(changed.stream().map(v -> v.get("product_key")).toList()).contains(f.get("product_key"))) {
+        assertThat(f.get("product_key"), is(changed.get(first ? 0 : 1).get("product_key")));
+      }
+      if (new HashSet<>(store.stream().map(v -> v.get("store_key")).toList()).contains(f.get("store_key"))) {
+        assertThat(f.get("store_key"), is(store.get(first ? 0 : 1).get("store_key")));
+      }
+    }
+    Map<Object, Long> changedPerKey = medallion.goldRows("fact_orders").stream()
+        .filter(f -> f.get("product_key").equals(changed.get(0).get("product_key"))
+            || f.get("product_key").equals(changed.get(1).get("product_key")))
+        .collect(Collectors.groupingBy(f -> f.get("product_key"), Collectors.counting()));
+    assertThat("both versions have facts", changedPerKey.size(), is(2));
+    GenericRecord suggestion = medallion.goldRows("fact_orders").stream().filter(f -> (Boolean) f.get("is_suggestion"))
+        .findFirst().orElseThrow();
+    assertThat(suggestion.get("order_id") + " " + suggestion.get("discount_percent"), is(suggestedOrder + " 10"));
+  }
+
+  @Test
+  void factsReconcileWithTheSource() throws Exception {
+    for (LocalDate d : List.of(D1, D2)) {
+      List<GenericRecord> facts = medallion.goldRows("fact_orders").stream()
+          .filter(f -> (Integer) f.get("order_date") == d.toEpochDay()).toList();
+      String ours = facts.stream().map(f -> f.get("order_id").toString()).distinct().count() + "|" + facts.size() + "|"
+          + facts.stream().mapToLong(f -> (Integer) f.get("subtotal")).sum() + "|"
+          + facts.stream().filter(f -> (Boolean) f.get("is_suggestion")).count();
+      assertThat(d.toString(), ours, is(db.rows("SELECT COUNT(DISTINCT o.id), COUNT(*), SUM(d.subtotal), SUM(d.is_suggestion)"
+          + " FROM orders o JOIN order_details d ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '" + d + "'").get(0)));
+      for (GenericRecord r : SilverClean.report(lakehouse.toString(), d)) {
+        assertThat(d + " " + r.get("table_name") + " quarantined", r.get("rows_quarantined"), is(0L));
+      }
+    }
+  }
+
+  @Test
+  void reRunsChangeNothing() throws Exception {
+    day(D2);
+    assertThat(facts(D2), is(factsD2));
+    assertThat(dims(), is(dimsAfterD2));
+    medallion.dimensions(D1); // already past D1: kept as is
+    medallion.facts(D1);
+    assertThat(facts(D1), is(factsD1));
+    assertThat(dims(), is(dimsAfterD2));
+    assertThat(factsD1, is(not(List.of())));
+  }
+}
