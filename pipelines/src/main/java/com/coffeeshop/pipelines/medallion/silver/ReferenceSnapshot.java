@@ -22,17 +22,12 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -104,13 +99,12 @@ public final class ReferenceSnapshot {
     PCollection<GenericRecord> before = previous.isPresent()
         ? p.apply("ReadPrevious_" + silverTable, DeltaRead.latest(silverPath, silver).onlyPartition(previous.get().toString()))
         : p.apply("NoPrevious_" + silverTable, Create.empty(silverCoder));
-    TupleTag<GenericRecord> old = new TupleTag<>("old") {};
-    TupleTag<GenericRecord> fresh = new TupleTag<>("fresh") {};
-    PCollectionTuple merged = KeyedPCollectionTuple
-        .of(old, together(before, "AllPrevious_" + silverTable, silverCoder))
-        .and(fresh, together(valid, "AllChanges_" + silverTable, silverCoder))
-        .apply("Group_" + silverTable, CoGroupByKey.create())
+    // A reference table is small (thousands of rows): it is merged in one pass, from side inputs.
+    PCollectionView<List<GenericRecord>> old = before.apply("PreviousAsList_" + silverTable, View.asList());
+    PCollectionView<List<GenericRecord>> fresh = valid.apply("ChangesAsList_" + silverTable, View.asList());
+    PCollectionTuple merged = p.apply("Once_" + silverTable, Create.of(0))
         .apply("Merge_" + silverTable, ParDo.of(new MergeFn(silverTable, keyColumn, day, old, fresh, quarantine))
+            .withSideInputs(old, fresh)
             .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> snapshot = merged.get(SNAPSHOT).setCoder(silverCoder);
     PCollection<GenericRecord> accepted = merged.get(ACCEPTED).setCoder(silverCoder);
@@ -132,33 +126,20 @@ public final class ReferenceSnapshot {
   }
 
   /**
-   * Every row under one key: a reference table is small (thousands of rows), and one group merges it in
-   * one pass instead of paying a runner's per-key cost for each entity.
-   */
-  private static PCollection<KV<String, GenericRecord>> together(PCollection<GenericRecord> rows, String name,
-      AvroCoder<GenericRecord> coder) {
-    return rows.apply(name, ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
-      @ProcessElement
-      public void process(@Element GenericRecord r, OutputReceiver<KV<String, GenericRecord>> out) {
-        out.output(KV.of("", r));
-      }
-    })).setCoder(KvCoder.of(StringUtf8Coder.of(), coder));
-  }
-
-  /**
    * The whole table: each entity's previous row and its valid new versions. Two new versions of an
    * entity with the same {@code updated_at} are a duplicate key: the first (in a fixed order) is kept,
    * the others quarantined. The newest version wins; on a tie the previous row stays.
    */
-  static class MergeFn extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
+  static class MergeFn extends DoFn<Integer, GenericRecord> {
     private final String table;
     private final String keyColumn;
     private final int day;
-    private final TupleTag<GenericRecord> old;
-    private final TupleTag<GenericRecord> fresh;
+    private final PCollectionView<List<GenericRecord>> old;
+    private final PCollectionView<List<GenericRecord>> fresh;
     private final Quarantine quarantine;
 
-    MergeFn(String table, String keyColumn, LocalDate day, TupleTag<GenericRecord> old, TupleTag<GenericRecord> fresh,
+    MergeFn(String table, String keyColumn, LocalDate day, PCollectionView<List<GenericRecord>> old,
+        PCollectionView<List<GenericRecord>> fresh,
         Quarantine quarantine) {
       this.table = table;
       this.keyColumn = keyColumn;
@@ -171,13 +152,13 @@ public final class ReferenceSnapshot {
     @ProcessElement
     public void process(ProcessContext c) {
       Map<String, GenericRecord> current = new TreeMap<>();
-      for (GenericRecord r : c.element().getValue().getAll(old)) {
+      for (GenericRecord r : c.sideInput(old)) {
         if (current.put(String.valueOf(r.get(keyColumn)), r) != null) {
           throw new IllegalStateException("the previous snapshot of " + table + " holds key " + r.get(keyColumn) + " twice");
         }
       }
       Map<String, List<GenericRecord>> versions = new TreeMap<>();
-      c.element().getValue().getAll(fresh)
+      c.sideInput(fresh)
           .forEach(r -> versions.computeIfAbsent(String.valueOf(r.get(keyColumn)), k -> new ArrayList<>()).add(r));
       for (Map.Entry<String, List<GenericRecord>> e : versions.entrySet()) {
         List<GenericRecord> list = e.getValue();
