@@ -61,17 +61,15 @@ public final class Clean {
 
   /** A whole number; {@code not_a_number} otherwise. */
   public static int integer(GenericRecord r, String column) throws Rejected {
-    String v = required(r, column);
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new Rejected("not_a_number", column + "='" + v + "' is not a whole number");
-    }
+    return whole(column, required(r, column));
   }
 
   /** An integer key column: null is {@code null_key}, text is {@code not_a_number}. */
   public static int integerKey(GenericRecord r, String column) throws Rejected {
-    String v = key(r, column);
+    return whole(column, key(r, column));
+  }
+
+  private static int whole(String column, String v) throws Rejected {
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
