@@ -3,10 +3,12 @@
 #   1. builds every module, then starts MariaDB and Redis (devstack/services.sh up; installs them on a
 #      fresh Debian machine) and Kafka + Kafka Connect with Debezium (devstack/kafka.sh up),
 #   2. runs every test on the DirectRunner (and the CDC tests against the running stack),
-#   3. runs the runner-dependent tests (portability, suggestion end to end, Delta round trip, bronze) again
+#   3. runs the runner-dependent tests (portability, suggestion end to end, Delta round trip, bronze,
+#      silver, gold) again
 #      on the FlinkRunner and on the SparkRunner, plus Spark's own Delta reader on our tables
 #      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
-#   4. prints one summary line over all runs.
+#   4. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jar,
+#   5. prints one summary line over all runs.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -31,6 +33,22 @@ if [ $status -eq 0 ]; then
     "${MVN[@]}" -pl pipelines -P "$runner-runner" test-compile surefire:test -Dtest="$tests" || status=$?
   done
 fi
+if [ $status -eq 0 ]; then
+  # The Airflow DAG in real Airflow (pinned in airflow/dags/requirements.txt, from PyPI), running the
+  # bundled jar on the DirectRunner against the MariaDB above.
+  echo "=== Airflow DAG tests (airflow/tests) ==="
+  "${MVN[@]}" -q -pl pipelines -am package -DskipTests -P bundle
+  VENV="${COFFEE_HOME:-$REPO/.local}/airflow-venv"
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    echo "[test] installing python3-venv (Debian package)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv >/dev/null
+  fi
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r airflow/tests/requirements.txt
+  mkdir -p airflow/target/surefire-reports-airflow
+  (cd airflow/tests && PATH="$VENV/bin:$PATH" python -m pytest -q -p no:cacheprovider \
+    --junitxml="$REPO/airflow/target/surefire-reports-airflow/TEST-airflow.xml") || status=$?
+fi
 
 # One line over every surefire report of this run.
 echo
@@ -38,9 +56,10 @@ python3 - "$REPO" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 tests = failed = skipped = 0
 for f in glob.glob(sys.argv[1] + "/*/target/surefire-reports*/TEST-*.xml"):
-    s = ET.parse(f).getroot()
-    tests += int(s.get("tests")); skipped += int(s.get("skipped"))
-    failed += int(s.get("failures")) + int(s.get("errors"))
+    root = ET.parse(f).getroot()
+    for s in ([root] if root.tag == "testsuite" else root.findall("testsuite")):  # pytest wraps its suite
+        tests += int(s.get("tests")); skipped += int(s.get("skipped"))
+        failed += int(s.get("failures")) + int(s.get("errors"))
 print(f"tests: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

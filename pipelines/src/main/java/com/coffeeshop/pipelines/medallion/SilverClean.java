@@ -1,6 +1,5 @@
 package com.coffeeshop.pipelines.medallion;
 
-import com.coffeeshop.pipelines.medallion.silver.OrderRules;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot;
 import com.coffeeshop.pipelines.medallion.silver.SilverOrders;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -103,7 +103,7 @@ public class SilverClean {
         .apply("CategoryNames", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
           @ProcessElement
           public void process(ProcessContext c) {
-            GenericRecord r = new org.apache.avro.generic.GenericData.Record((org.apache.avro.generic.GenericData.Record) c.element(), true);
+            GenericRecord r = new GenericData.Record((GenericData.Record) c.element(), true);
             String name = c.sideInput(categoryNames).get((Integer) r.get("category_id"));
             if (name == null) {
               throw new IllegalStateException("product " + r.get("product_id") + " has category " + r.get("category_id")

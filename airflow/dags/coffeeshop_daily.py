@@ -1,0 +1,137 @@
+"""The coffee-shop chain's daily medallion run.
+
+bronze → silver (with its data-quality gate) → gold dimensions → gold facts, each step one
+``BeamRunJavaPipelineOperator`` running the pipelines' bundled jar on the runner chosen by the
+``runner_config`` param (a file of ``runner-configs/``: direct, flink-local, flink-cluster,
+spark-local, spark-cluster), with no code change.
+
+The logical date drives every layer after bronze (``--date={{ ds }}``): backfills and re-runs of a
+past day give the same tables, because each step replaces that day only. Bronze always ingests what
+changed since its stored watermark, so a backfill finds bronze already holding its day.
+
+Nothing secret lives here. The landing zone comes from the Airflow connection
+``coffeeshop_landing_zone`` (host, port, schema, login = the read-only batch user, password), whose
+password reaches the JVM through an environment variable, never the command line. Paths come from
+the environment of the workers:
+
+- ``COFFEESHOP_HOME``: the checkout holding ``runner-configs/`` (default: two levels above this file);
+- ``COFFEESHOP_JAR_DIR``: where ``coffeeshop-pipelines-{direct,flink,spark}.jar`` are
+  (default ``$COFFEESHOP_HOME/pipelines/target``; build with
+  ``mvn -pl pipelines -am package -DskipTests -P bundle[,flink-runner|,spark-runner]``);
+- ``COFFEESHOP_LAKEHOUSE``: the lakehouse root (default ``$COFFEESHOP_HOME/.local/lakehouse``);
+- ``COFFEESHOP_RUNNER_CONFIG``: the default of the ``runner_config`` param (default ``direct``);
+- ``COFFEESHOP_RETRY_DELAY_SECONDS``: the first retry's delay (default 120, doubling after).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.providers.apache.beam.operators.beam import BeamRunJavaPipelineOperator
+from airflow.sdk import DAG, BaseHook, Param
+
+HOME = Path(os.environ.get("COFFEESHOP_HOME", Path(__file__).resolve().parents[2]))
+RUNNER_CONFIGS = HOME / "runner-configs"
+JAR_DIR = Path(os.environ.get("COFFEESHOP_JAR_DIR", HOME / "pipelines" / "target"))
+LAKEHOUSE = os.environ.get("COFFEESHOP_LAKEHOUSE", str(HOME / ".local" / "lakehouse"))
+CONNECTION = "coffeeshop_landing_zone"
+PASSWORD_ENV = "COFFEE_BATCH_PASSWORD"
+CONFIGS = sorted(p.stem for p in RUNNER_CONFIGS.glob("*.conf"))
+JARS = {"DirectRunner": "direct", "FlinkRunner": "flink", "SparkRunner": "spark"}
+# The module opens Flink, Spark and Arrow need on Java 17: jdk17.opens of pom.xml (a test keeps them equal).
+JAVA17_FLAGS = " ".join([
+    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=java.base/sun.util.calendar=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.net=ALL-UNNAMED",
+    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+    "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+])
+PIPELINES = "com.coffeeshop.pipelines.medallion."
+RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECONDS", "120")))
+
+
+def read_runner_config(name: str) -> dict[str, str]:
+    """runner-configs/<name>.conf: one ``option=value`` per line, ``#`` comments (as the README and tests use)."""
+    path = RUNNER_CONFIGS / f"{name}.conf"
+    if not path.is_file():
+        raise ValueError(f"runner_config '{name}': no {path}; choose one of {CONFIGS}")
+    options = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "!")):
+            key, _, value = line.partition("=")
+            options[key.strip()] = value.strip()
+    if "runner" not in options:
+        raise ValueError(f"{path} names no runner (runner=DirectRunner|FlinkRunner|SparkRunner)")
+    return options
+
+
+class MedallionStep(BeamRunJavaPipelineOperator):
+    """One medallion pipeline on the runner of the run's ``runner_config`` param."""
+
+    def __init__(self, *, job: str, landing_zone: bool = False, **kwargs):
+        super().__init__(jar="unset", job_class=PIPELINES + job, **kwargs)
+        self.landing_zone = landing_zone
+
+    def execute(self, context):
+        options = read_runner_config(context["params"]["runner_config"])
+        runner = options.pop("runner")
+        if runner not in JARS:
+            raise ValueError(f"runner {runner} has no bundled jar; expected one of {sorted(JARS)}")
+        self.runner = runner
+        self.jar = str(JAR_DIR / f"coffeeshop-pipelines-{JARS[runner]}.jar")
+        if not Path(self.jar).is_file():
+            raise FileNotFoundError(
+                f"{self.jar} is missing: build it with mvn -pl pipelines -am package -DskipTests -P bundle"
+                + ("" if runner == "DirectRunner" else f",{JARS[runner]}-runner")
+            )
+        if self.landing_zone:
+            conn = BaseHook.get_connection(CONNECTION)
+            options.update(dbHost=conn.host, dbPort=str(conn.port or 3306), dbName=conn.schema,
+                           dbUser=conn.login, dbPasswordEnv=PASSWORD_ENV)
+            os.environ[PASSWORD_ENV] = conn.password or ""  # inherited by the java process only
+        os.environ["JDK_JAVA_OPTIONS"] = JAVA17_FLAGS
+        self.pipeline_options = {**options, **self.pipeline_options}
+        return super().execute(context)
+
+
+with DAG(
+    dag_id="coffeeshop_daily",
+    description="MySQL → bronze → silver (data-quality gate) → gold SCD2 dimensions → gold facts",
+    schedule="@daily",
+    start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    params={
+        "runner_config": Param(os.environ.get("COFFEESHOP_RUNNER_CONFIG", "direct"), type="string",
+                               enum=CONFIGS or ["direct"], description="a file of runner-configs/"),
+        "max_quarantined_percent": Param(1.0, type="number", minimum=0, maximum=100,
+                                         description="the silver gate: largest quarantined share of a table"),
+    },
+    default_args={
+        "retries": 2,
+        "retry_delay": RETRY_DELAY,
+        "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=30),
+        "execution_timeout": timedelta(hours=2),
+    },
+    tags=["coffeeshop", "medallion"],
+) as dag:
+    day = {"lakehouse": LAKEHOUSE, "date": "{{ ds }}"}
+    bronze = MedallionStep(task_id="bronze", job="BronzeIngest", landing_zone=True,
+                           pipeline_options={"lakehouse": LAKEHOUSE})
+    # A failed gate fails the same way on a retry: one retry is kept for transient failures only.
+    silver = MedallionStep(task_id="silver", job="SilverClean", retries=1,
+                           pipeline_options={**day, "maxQuarantinedPercent": "{{ params.max_quarantined_percent }}"})
+    dimensions = MedallionStep(task_id="gold_dimensions", job="GoldDimensions", pipeline_options=dict(day))
+    facts = MedallionStep(task_id="gold_facts", job="GoldFacts", pipeline_options=dict(day))
+    bronze >> silver >> dimensions >> facts

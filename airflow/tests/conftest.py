@@ -1,0 +1,30 @@
+"""Real Airflow for the DAG tests: a private AIRFLOW_HOME with its own SQLite metadata database,
+the repo's DAG folder, and the local MariaDB of devstack/services.sh (its settings in the environment,
+as `eval "$(devstack/services.sh env)"` sets them)."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "airflow" / "dags"))
+HOME = Path(tempfile.mkdtemp(prefix="coffeeshop-airflow-"))
+
+# Before anything imports airflow: its settings are read once, at import.
+os.environ["AIRFLOW_HOME"] = str(HOME)
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "airflow" / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+os.environ["COFFEESHOP_HOME"] = str(REPO)
+os.environ["COFFEESHOP_LAKEHOUSE"] = str(HOME / "lakehouse")
+os.environ["COFFEESHOP_RUNNER_CONFIG"] = "direct"
+os.environ["COFFEESHOP_RETRY_DELAY_SECONDS"] = "3"  # a failed task's retry comes quickly in the tests
+
+for name in ("COFFEE_DB_HOST", "COFFEE_DB_PORT", "COFFEE_DB_ADMIN_USER", "COFFEE_DB_ADMIN_PASSWORD", "COFFEE_BATCH_PASSWORD"):
+    if name not in os.environ:
+        raise RuntimeError(f"{name} is not set: run devstack/services.sh up and eval \"$(devstack/services.sh env)\","
+                           " or the README's test command")
+
+subprocess.run(["airflow", "db", "migrate"], check=True, env=os.environ, stdout=subprocess.DEVNULL)

@@ -1,0 +1,124 @@
+"""The daily DAG in real Airflow: it imports cleanly with the expected tasks; a run for a logical date
+on the DirectRunner, against the real MariaDB with generated orders, fills the gold tables with that
+day's data; a second run of the date changes nothing; a failing data-quality gate stops the day."""
+
+import datetime
+import json
+import os
+import re
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from airflow.models.dagbag import DagBag
+from deltalake import DeltaTable
+
+from conftest import HOME, REPO
+
+TODAY = datetime.datetime.now(datetime.timezone.utc).date()
+LAKEHOUSE = Path(os.environ["COFFEESHOP_LAKEHOUSE"])
+
+
+def sql(db: str, query: str) -> list[list[str]]:
+    out = subprocess.run(
+        ["mariadb", "-h", os.environ["COFFEE_DB_HOST"], "-P", os.environ["COFFEE_DB_PORT"],
+         "-u", os.environ["COFFEE_DB_ADMIN_USER"], f"-p{os.environ['COFFEE_DB_ADMIN_PASSWORD']}", "-N", "-B", db,
+         "-e", query], check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def coffee(*args: str) -> None:
+    subprocess.run([str(REPO / "devstack" / "coffee"), *args], check=True, stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def dag():
+    bag = DagBag(dag_folder=str(REPO / "airflow" / "dags"), include_examples=False)
+    assert bag.import_errors == {}
+    return bag.get_dag("coffeeshop_daily")
+
+
+@pytest.fixture(scope="module")
+def landing_zone():
+    db = "airflow_it_" + uuid.uuid4().hex[:8]
+    coffee("db-init", "--db-name", db)
+    coffee("load-reference", "--db-name", db)
+    coffee("generate-orders", "--db-name", db, "--orders", "150", "--rate", "0", "--seed", "31")
+    os.environ["AIRFLOW_CONN_COFFEESHOP_LANDING_ZONE"] = json.dumps({
+        "conn_type": "mysql", "host": os.environ["COFFEE_DB_HOST"], "port": int(os.environ["COFFEE_DB_PORT"]),
+        "schema": db, "login": "coffee_batch", "password": os.environ["COFFEE_BATCH_PASSWORD"]})
+    yield db
+    sql("mysql", f"DROP DATABASE IF EXISTS {db}")
+
+
+def run(dag, **params):
+    logical = datetime.datetime.combine(TODAY, datetime.time(), tzinfo=datetime.timezone.utc)
+    dag_run = dag.test(logical_date=logical, run_conf={"runner_config": "direct", **params})
+    return {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
+
+
+def facts_of_today() -> list[tuple]:
+    table = DeltaTable(str(LAKEHOUSE / "gold" / "fact_orders")).to_pyarrow_table(filters=[("order_date", "=", TODAY)])
+    return sorted(zip(*[table.column(c).to_pylist() for c in table.column_names]))
+
+
+def dimensions() -> dict[str, list[tuple]]:
+    out = {}
+    for name in ("dim_products", "dim_stores", "dim_payment_methods"):
+        t = DeltaTable(str(LAKEHOUSE / "gold" / name)).to_pyarrow_table()
+        out[name] = sorted(zip(*[t.column(c).to_pylist() for c in t.column_names]))
+    return out
+
+
+def test_the_dag_imports_with_its_tasks_in_order(dag):
+    assert sorted(dag.task_ids) == ["bronze", "gold_dimensions", "gold_facts", "silver"]
+    assert dag.get_task("bronze").downstream_task_ids == {"silver"}
+    assert dag.get_task("silver").downstream_task_ids == {"gold_dimensions"}
+    assert dag.get_task("gold_dimensions").downstream_task_ids == {"gold_facts"}
+    assert set(dag.params["runner_config"].schema["enum"]) >= {"direct", "flink-local", "spark-local", "flink-cluster",
+                                                               "spark-cluster"}
+    for task in dag.tasks:
+        assert task.retries >= 1 and task.execution_timeout is not None
+        assert "password" not in json.dumps(task.pipeline_options).lower()
+
+
+def test_java17_flags_are_the_poms():
+    pom = (REPO / "pom.xml").read_text()
+    from coffeeshop_daily import JAVA17_FLAGS
+    assert JAVA17_FLAGS.split() == re.search(r"<jdk17.opens>(.*?)</jdk17.opens>", pom).group(1).split()
+
+
+def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):
+    states = run(dag)
+    assert states == {"bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success"}
+    facts = facts_of_today()
+    orders, lines, revenue = sql(landing_zone, "SELECT COUNT(DISTINCT o.id), COUNT(*), SUM(d.subtotal) FROM orders o"
+                                 f" JOIN order_details d ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '{TODAY}'")[0]
+    columns = DeltaTable(str(LAKEHOUSE / "gold" / "fact_orders")).schema().fields
+    subtotal = [f.name for f in columns].index("subtotal")
+    order_id = [f.name for f in columns].index("order_id")
+    assert (len({f[order_id] for f in facts}), len(facts), sum(f[subtotal] for f in facts)) == \
+        (int(orders), int(lines), int(revenue))
+    assert int(orders) == 150
+    before = dimensions()
+    assert len(before["dim_products"]) == 26 and len(before["dim_stores"]) == 120
+
+    assert run(dag)["gold_facts"] == "success"
+    assert facts_of_today() == facts
+    assert dimensions() == before
+
+
+def test_a_failing_quality_gate_stops_the_day(dag, landing_zone):
+    coffee("generate-orders", "--db-name", landing_zone, "--orders", "20", "--rate", "0", "--seed", "32")
+    sql(landing_zone, "UPDATE order_details d JOIN (SELECT id FROM orders ORDER BY `timestamp` DESC LIMIT 1) o"
+                      " ON o.id = d.order_id SET d.subtotal = d.subtotal + 1")
+    facts_before = facts_of_today()
+    states = run(dag, max_quarantined_percent=0)
+    assert states["bronze"] == "success"
+    assert states["silver"] in ("failed", "up_for_retry")
+    assert states["gold_dimensions"] not in ("success", "running")
+    assert states["gold_facts"] not in ("success", "running")
+    assert facts_of_today() == facts_before
+    quarantine = DeltaTable(str(LAKEHOUSE / "silver" / "quarantine")).to_pyarrow_table(filters=[("run_date", "=", TODAY)])
+    assert "subtotal_mismatch" in quarantine.column("rule").to_pylist()
