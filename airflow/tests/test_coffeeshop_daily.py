@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from airflow.models.dagbag import DagBag
+from airflow.dag_processing.dagbag import DagBag
 from deltalake import DeltaTable
 
 from conftest import HOME, REPO
@@ -34,7 +34,7 @@ def coffee(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def dag():
-    bag = DagBag(dag_folder=str(REPO / "airflow" / "dags"), include_examples=False)
+    bag = DagBag(dag_folder=str(REPO / "airflow" / "dags"))
     assert bag.import_errors == {}
     return bag.get_dag("coffeeshop_daily")
 
@@ -76,7 +76,7 @@ def test_the_dag_imports_with_its_tasks_in_order(dag):
     assert dag.get_task("bronze").downstream_task_ids == {"silver"}
     assert dag.get_task("silver").downstream_task_ids == {"gold_dimensions"}
     assert dag.get_task("gold_dimensions").downstream_task_ids == {"gold_facts"}
-    assert set(dag.params["runner_config"].schema["enum"]) >= {"direct", "flink-local", "spark-local", "flink-cluster",
+    assert set(dag.params.get_param("runner_config").schema["enum"]) >= {"direct", "flink-local", "spark-local", "flink-cluster",
                                                                "spark-cluster"}
     for task in dag.tasks:
         assert task.retries >= 1 and task.execution_timeout is not None
