@@ -3,8 +3,9 @@
 # Today: starts MariaDB and Redis, creates the landing zone and its users, loads the reference data,
 # starts Kafka + Connect with Debezium, warms the Redis cache, starts the suggestion job (FlinkRunner
 # by default), generates orders at the seed's rate with 5 % eligible, prints the orders and the
-# suggestions made with their latency, then runs the store-revenue pipeline (--runner) and stops the
-# job. It grows as the pipelines land.
+# suggestions made with their latency, then runs the store-revenue pipeline and the daily batch for
+# today (bronze -> silver -> gold, on --runner) with the data-quality report and the gold tables' rows,
+# and stops the job. It grows as the pipelines land.
 #
 #   devstack/demo.sh [--duration 30s] [--job-runner flink-local|direct|spark-local] [--runner direct|flink-local|spark-local]
 set -euo pipefail
@@ -74,5 +75,23 @@ devstack/run-pipeline com.coffeeshop.pipelines.reports.StoreDailyRevenue "$RUNNE
   --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" \
   --date="$(date -u +%F)" --output="$OUT" 2>&1 | grep -E "ERROR|Exception" || true
 ls -l "$OUT"/*.parquet
+
+step "Daily batch for today on $RUNNER_CONFIG: bronze -> silver (data-quality gate) -> gold SCD2 dimensions -> gold facts"
+LAKE="$REPO/.local/lakehouse"
+DAY="$(date -u +%F)"
+run_step() {  # run_step NAME MAIN [options]: one pipeline, its log in .local/demo-NAME.log
+  local name="$1" main="$2"; shift 2
+  local t0=$SECONDS
+  if devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$main" "$RUNNER_CONFIG" "$@" >"$REPO/.local/demo-$name.log" 2>&1; then
+    printf '  %-16s done in %3d s\n' "$name" $((SECONDS - t0))
+  else
+    printf '  %-16s FAILED after %d s, see .local/demo-%s.log\n' "$name" $((SECONDS - t0)) "$name"; return 1
+  fi
+}
+run_step bronze BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" --lakehouse="$LAKE"
+run_step silver SilverClean --lakehouse="$LAKE" --date="$DAY"
+run_step gold-dimensions GoldDimensions --lakehouse="$LAKE" --date="$DAY"
+run_step gold-facts GoldFacts --lakehouse="$LAKE" --date="$DAY"
+devstack/coffee lakehouse-summary --lakehouse "$LAKE" --date "$DAY"
 echo
 echo "Done. The suggestion job stops now; services keep running: devstack/services.sh status|down, devstack/kafka.sh status|down"

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       GenerateOrdersCommand.class,
       BenchGeneratorCommand.class,
       BenchLatencyCommand.class,
+      LakehouseSummaryCommand.class,
       WarmCacheCommand.class,
       VacuumCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,54 @@
+package com.coffeeshop.pipelines.tools;
+
+import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaTables;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.avro.generic.GenericRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "lakehouse-summary",
+    mixinStandardHelpOptions = true,
+    description = "Print a day of the lakehouse: the silver data-quality report and the gold tables' rows.")
+public class LakehouseSummaryCommand implements Callable<Integer> {
+  @Option(names = "--lakehouse", required = true, description = "Lakehouse root, e.g. .local/lakehouse")
+  String lakehouse;
+
+  @Option(names = "--date", required = true, description = "The day, yyyy-MM-dd")
+  LocalDate date;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("silver data quality %s%n", date);
+    out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
+    for (GenericRecord r : SilverClean.report(lakehouse, date)) {
+      out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
+          r.get("rows_quarantined"), r.get("quarantined_by_rule"));
+    }
+    out.printf("gold%n");
+    for (String dim : List.of("dim_products", "dim_stores", "dim_payment_methods")) {
+      List<GenericRecord> rows = DeltaTables.readSmall(Lakehouse.gold(lakehouse, dim), AvroSchemas.gold(dim), null);
+      out.printf("  %-20s %6d versions, %6d current%n", dim, rows.size(),
+          rows.stream().filter(r -> (Boolean) r.get("is_current")).count());
+    }
+    List<GenericRecord> facts = DeltaTables.readSmall(Lakehouse.gold(lakehouse, "fact_orders"),
+        AvroSchemas.gold("fact_orders"), date.toString());
+    out.printf("  %-20s %6d lines on %s, %d orders, revenue %,d VND, %d suggested lines (%,d VND)%n", "fact_orders",
+        facts.size(), date, facts.stream().map(f -> f.get("order_id").toString()).distinct().count(),
+        facts.stream().mapToLong(f -> (Integer) f.get("subtotal")).sum(),
+        facts.stream().filter(f -> (Boolean) f.get("is_suggestion")).count(),
+        facts.stream().filter(f -> (Boolean) f.get("is_suggestion")).mapToLong(f -> (Integer) f.get("subtotal")).sum());
+    return 0;
+  }
+}
