@@ -195,6 +195,19 @@ class GoldStarSchemaTest {
   }
 
   @Test
+  void theLakehouseSummaryPrintsTheDay() throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code = com.coffeeshop.pipelines.tools.CoffeeCli.commandLine().setOut(new java.io.PrintWriter(out, true))
+        .execute("lakehouse-summary", "--lakehouse", lakehouse.toString(), "--date", D1.toString());
+    assertThat(code, is(0));
+    String[] source = db.rows("SELECT COUNT(*), COUNT(DISTINCT o.id), SUM(d.subtotal) FROM orders o JOIN order_details d"
+        + " ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '" + D1 + "'").get(0).split("\\|");
+    assertThat(out.toString(), org.hamcrest.Matchers.containsString(String.format("%s lines on %s, %s orders, revenue %,d VND,"
+        + " 1 suggested lines", source[0], D1, source[1], Long.parseLong(source[2]))));
+    assertThat(out.toString(), org.hamcrest.Matchers.containsString("dim_products             27 versions,     26 current"));
+  }
+
+  @Test
   void reRunsChangeNothing() throws Exception {
     day(D2);
     assertThat(facts(D2), is(factsD2));
