@@ -171,6 +171,16 @@ public class SilverClean {
     return rows;
   }
 
+  /** The report as a table, one line per silver table. */
+  public static void printReport(List<GenericRecord> rows, java.io.PrintWriter out) {
+    out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
+    for (GenericRecord r : rows) {
+      out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
+          r.get("rows_quarantined"), r.get("quarantined_by_rule"));
+    }
+    out.flush();
+  }
+
   /** Prints the report and fails when a table's quarantined share is over the threshold. */
   public static void gate(String lakehouse, LocalDate day, double maxQuarantinedPercent) throws IOException {
     List<GenericRecord> rows = report(lakehouse, day);
@@ -179,13 +189,12 @@ public class SilverClean {
     }
     List<String> over = new ArrayList<>();
     System.out.printf("data quality %s (gate: at most %.2f%% quarantined per table)%n", day, maxQuarantinedPercent);
-    System.out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
+    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+    printReport(rows, out);
     for (GenericRecord r : rows) {
       long in = (Long) r.get("rows_in");
       long q = (Long) r.get("rows_quarantined");
       double percent = in == 0 ? 0 : 100.0 * q / in;
-      System.out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), in, r.get("rows_valid"), q,
-          r.get("quarantined_by_rule"));
       if (percent > maxQuarantinedPercent) {
         over.add(String.format("%s %.2f%% (%d of %d: %s)", r.get("table_name"), percent, q, in, r.get("quarantined_by_rule")));
       }

@@ -31,11 +31,7 @@ public class LakehouseSummaryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("silver data quality %s%n", date);
-    out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
-    for (GenericRecord r : SilverClean.report(lakehouse, date)) {
-      out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
-          r.get("rows_quarantined"), r.get("quarantined_by_rule"));
-    }
+    SilverClean.printReport(SilverClean.report(lakehouse, date), out);
     out.printf("gold%n");
     for (String dim : List.of("dim_products", "dim_stores", "dim_payment_methods")) {
       List<GenericRecord> rows = DeltaTables.readSmall(Lakehouse.gold(lakehouse, dim), AvroSchemas.gold(dim), null);

@@ -15,10 +15,6 @@ import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,19 +54,10 @@ class BronzeIngestTest {
     assertThat(BronzeIngest.run(o).waitUntilFinish(), is(PipelineResult.State.DONE));
   }
 
-  /** The bronze rows of a table, read straight from its latest snapshot's files. */
+  /** The bronze rows of a table, from its latest snapshot. */
   private static List<GenericRecord> bronze(String table) throws Exception {
-    String path = BronzeIngest.tablePath(lakehouse.toString(), table);
-    List<GenericRecord> rows = new ArrayList<>();
-    for (var f : DeltaTables.log(path).update().getAllFiles()) {
-      try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(
-          HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(path, f.getPath()), new Configuration())).build()) {
-        for (GenericRecord g; (g = r.read()) != null; ) {
-          rows.add(g);
-        }
-      }
-    }
-    return rows;
+    return DeltaTables.readSmall(BronzeIngest.tablePath(lakehouse.toString(), table),
+        com.coffeeshop.schemas.AvroSchemas.bronze(table), null);
   }
 
   private static Map<String, Optional<Long>> versions() {

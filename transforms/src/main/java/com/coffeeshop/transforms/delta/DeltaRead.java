@@ -1,7 +1,6 @@
 package com.coffeeshop.transforms.delta;
 
 import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.AddFile;
 import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -15,11 +14,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Reads a snapshot of a Delta table — the latest, a version, or the one valid at a time (time
@@ -84,6 +78,7 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   static class ReadFileFn extends DoFn<String, GenericRecord> {
     private final String tablePath;
     private final String schemaJson;
+    private transient Schema schema;
 
     ReadFileFn(String tablePath, String schemaJson) {
       this.tablePath = tablePath;
@@ -92,16 +87,10 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
 
     @ProcessElement
     public void process(@Element String relative, OutputReceiver<GenericRecord> out) throws IOException {
-      Configuration conf = new Configuration();
-      org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, new Schema.Parser().parse(schemaJson));
-      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-              HadoopInputFile.fromPath(new Path(tablePath, relative), conf))
-          .withConf(conf)
-          .build()) {
-        for (GenericRecord r; (r = reader.read()) != null; ) {
-          out.output(r);
-        }
+      if (schema == null) {
+        schema = new Schema.Parser().parse(schemaJson);
       }
+      DeltaTables.readFile(tablePath, relative, schema, out::output);
     }
   }
 }

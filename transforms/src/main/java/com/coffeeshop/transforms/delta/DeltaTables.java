@@ -118,18 +118,24 @@ public final class DeltaTables {
     if (!log(tablePath).tableExists()) {
       return rows;
     }
-    Configuration conf = new Configuration();
-    org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, schema);
     for (String f : files(log(tablePath).update(), partition, partition != null)) {
-      try (org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> reader =
-          org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(
-              org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, f), conf))
-          .withConf(conf).build()) {
-        for (org.apache.avro.generic.GenericRecord r; (r = reader.read()) != null; ) {
-          rows.add(r);
-        }
-      }
+      readFile(tablePath, f, schema, rows::add);
     }
     return rows;
+  }
+
+  /** Reads one parquet file of the table as records of {@code schema}. */
+  static void readFile(String tablePath, String relative, org.apache.avro.Schema schema,
+      java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
+    Configuration conf = new Configuration();
+    org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, schema);
+    try (org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> reader =
+        org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, relative), conf))
+        .withConf(conf).build()) {
+      for (org.apache.avro.generic.GenericRecord r; (r = reader.read()) != null; ) {
+        out.accept(r);
+      }
+    }
   }
 }
