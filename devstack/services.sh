@@ -28,6 +28,8 @@ ensure_packages() {
   command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
   command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # The KPI report draws its charts with Java2D, which needs fontconfig and a font with Vietnamese glyphs.
+  [ -n "$(fc-list 2>/dev/null | head -1)" ] || missing+=(fontconfig fonts-dejavu-core)
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}"
   log "installing ${missing[*]} from Debian packages"

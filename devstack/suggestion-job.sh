@@ -5,7 +5,9 @@
 #   devstack/suggestion-job.sh stop
 #   devstack/suggestion-job.sh status
 #
-# Needs devstack/services.sh up, devstack/kafka.sh up, and `devstack/coffee warm-cache`.
+# Needs devstack/services.sh up, devstack/kafka.sh up, and `devstack/coffee warm-cache`; with
+# COFFEE_EXTERNAL=1, the services named by COFFEE_DB_HOST/PORT, COFFEE_REDIS_HOST/PORT and
+# COFFEE_KAFKA_BOOTSTRAP instead.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -18,13 +20,16 @@ case "${1:-}" in
   start)
     CONFIG="${2:-flink-local}"
     if running; then echo "[suggestion-job] already running (process group $(cat "$PIDFILE"))" >&2; exit 0; fi
-    eval "$(devstack/services.sh env)"
+    # Local services unless the caller points at running ones (demo.sh --external sets COFFEE_EXTERNAL=1).
+    [ "${COFFEE_EXTERNAL:-0}" = 1 ] || eval "$(devstack/services.sh env)"
+    export COFFEE_KAFKA_BOOTSTRAP="${COFFEE_KAFKA_BOOTSTRAP:-127.0.0.1:${COFFEE_KAFKA_PORT:-9092}}"
     export COFFEE_DB_NAME="${COFFEE_DB_NAME:-coffeeshop}"
     LOG="$COFFEE_HOME/suggestion-job.log"
     echo "[suggestion-job] starting on $CONFIG (log: $LOG)" >&2
     setsid devstack/run-pipeline com.coffeeshop.pipelines.suggestion.SuggestionPipeline "$CONFIG" \
       --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" \
-      --dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD --redisPort="$COFFEE_REDIS_PORT" \
+      --dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD --redisHost="$COFFEE_REDIS_HOST" --redisPort="$COFFEE_REDIS_PORT" \
+      --kafkaBootstrap="$COFFEE_KAFKA_BOOTSTRAP" \
       --consumerGroup="coffeeshop-suggestion-local" --startFrom=latest >"$LOG" 2>&1 &
     echo $! > "$PIDFILE"
     # Ready when a probe order (eligible, written by the generator) gets its suggestion.

@@ -56,6 +56,7 @@ public class GoldFacts {
             GenericRecord f = new GenericData.Record(schema);
             f.put("order_date", date);
             f.put("order_id", line.get("order_id").toString());
+            f.put("order_ts", line.get("order_ts"));
             f.put("customer_id", line.get("customer_id"));
             f.put("product_key", keyAsOf(c.sideInput(products), "dim_products", "product_key", line.get("product_id"), date));
             f.put("store_key", keyAsOf(c.sideInput(stores), "dim_stores", "store_key", line.get("store_id"), date));

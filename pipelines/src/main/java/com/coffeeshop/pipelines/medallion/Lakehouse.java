@@ -23,7 +23,7 @@ public final class Lakehouse {
   }
 
   /** Fails with what to run first when the table has no partition for {@code day}. */
-  static void requirePartition(String tablePath, LocalDate day, String runFirst) {
+  public static void requirePartition(String tablePath, LocalDate day, String runFirst) {
     if (!com.coffeeshop.transforms.delta.DeltaTables.partitionValues(tablePath).contains(day.toString())) {
       throw new IllegalStateException(tablePath + " has nothing for " + day + ": run " + runFirst + " --date=" + day
           + " first");

@@ -5,22 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,7 +84,7 @@ public class BenchLatencyCommand implements Callable<Integer> {
       Arrays.sort(ms);
       out.printf("rate %7.1f lines/s target, %7.1f orders/s achieved: %d records  p50 %6.1f ms  p90 %6.1f ms"
               + "  p99 %6.1f ms  max %7.1f ms%n",
-          rate, m.stats.ordersPerSecond(), ms.length, pct(ms, 50), pct(ms, 90), pct(ms, 99), ms[ms.length - 1]);
+          rate, m.stats.ordersPerSecond(), ms.length, TopicTail.percentile(ms, 50), TopicTail.percentile(ms, 90), TopicTail.percentile(ms, 99), ms[ms.length - 1]);
       out.flush();
     }
     return 0;
@@ -103,16 +98,11 @@ public class BenchLatencyCommand implements Callable<Integer> {
     Map<String, Long> received = new ConcurrentHashMap<>();
     ObjectMapper json = new ObjectMapper();
     OrderGenerator.Stats stats;
-    try (KafkaConsumer<String, String> consumer = consumer()) {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(parts);
-      consumer.seekToEnd(parts);
-      parts.forEach(consumer::position); // resolve the end offsets before the first insert
+    try (KafkaConsumer<String, String> consumer = TopicTail.atEnd(bootstrap, topic)) {
       OrderGenerator.Settings settings = new OrderGenerator.Settings(
           rate, orders, null, System.nanoTime(), eligibleShare, threads, Duration.ofHours(1));
       OrderGenerator generator = new OrderGenerator(ref, settings, db::connect, new PrintWriter(new StringWriter()))
-          .onCommit((id, t, isEligible) -> {
+          .onCommit((id, customer, t, isEligible) -> {
             committed.put(id, t);
             if (isEligible) {
               eligible.add(id);
@@ -164,20 +154,5 @@ public class BenchLatencyCommand implements Callable<Integer> {
   /** The orders whose record this bench waits for: all of them on a CDC topic, the eligible ones otherwise. */
   private List<String> expected(Map<String, Long> committed, Set<String> eligible) {
     return topic.startsWith("cdc.") ? List.copyOf(committed.keySet()) : List.copyOf(eligible);
-  }
-
-  private KafkaConsumer<String, String> consumer() {
-    Properties p = new Properties();
-    p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
-    return new KafkaConsumer<>(p);
-  }
-
-  private static double pct(double[] sorted, double p) {
-    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       BenchGeneratorCommand.class,
       BenchLatencyCommand.class,
       LakehouseSummaryCommand.class,
+      KpiReportCommand.class,
+      LiveCommand.class,
       WarmCacheCommand.class,
       VacuumCommand.class,
       CommandLine.HelpCommand.class

@@ -67,7 +67,7 @@ public final class OrderGenerator {
 
   /** Told about every committed order, right after its commit returns (benchmarks time from here). */
   public interface CommitListener {
-    void committed(String orderId, long commitNanoTime, boolean eligible);
+    void committed(String orderId, int customerId, long commitNanoTime, boolean eligible);
   }
 
   /** Opens a connection to the landing zone. */
@@ -94,7 +94,7 @@ public final class OrderGenerator {
   private final AtomicLong lines = new AtomicLong();
   private final AtomicLong eligible = new AtomicLong();
   private final double[] methodWeights;
-  private volatile CommitListener listener = (id, t, e) -> {};
+  private volatile CommitListener listener = (id, customer, t, e) -> {};
 
   public OrderGenerator(
       ReferenceSnapshot ref, Settings settings, ConnectionFactory connections, PrintWriter progress) {
@@ -197,7 +197,7 @@ public final class OrderGenerator {
           }
           insertLine.executeBatch();
           c.commit();
-          listener.committed(order.id, System.nanoTime(), order.eligible);
+          listener.committed(order.id, order.customerId, System.nanoTime(), order.eligible);
           orders.incrementAndGet();
           lines.addAndGet(order.lines.size());
           if (order.eligible) {

@@ -65,6 +65,7 @@ class GoldSparkInteropTest {
           "customer_id", DataTypes.IntegerType, "store_key", DataTypes.IntegerType, "payment_method_key", DataTypes.IntegerType,
           "product_key", DataTypes.IntegerType, "quantity", DataTypes.IntegerType, "subtotal", DataTypes.IntegerType,
           "discount_percent", DataTypes.IntegerType, "is_suggestion", DataTypes.BooleanType));
+      assertTypes(facts, Map.of("order_ts", DataTypes.TimestampType));
       Row revenue = facts.filter("order_date = DATE'2026-11-10'")
           .selectExpr("SUM(subtotal)", "SUM(CASE WHEN is_suggestion THEN subtotal ELSE 0 END)").first();
       assertThat(revenue.getLong(0) + "/" + revenue.getLong(1), is("89500/31500"));

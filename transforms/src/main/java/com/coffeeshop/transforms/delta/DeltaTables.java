@@ -115,13 +115,23 @@ public final class DeltaTables {
   public static java.util.List<org.apache.avro.generic.GenericRecord> readSmall(String tablePath,
       org.apache.avro.Schema schema, String partition) throws IOException {
     java.util.List<org.apache.avro.generic.GenericRecord> rows = new java.util.ArrayList<>();
+    forEach(tablePath, schema, partition, rows::add);
+    return rows;
+  }
+
+  /**
+   * Streams every row of the latest snapshot (or of one partition, when {@code partition} is not null)
+   * through {@code out} in this JVM, one file at a time: for reports over a day of facts. Nothing when
+   * no table exists.
+   */
+  public static void forEach(String tablePath, org.apache.avro.Schema schema, String partition,
+      java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
     if (!log(tablePath).tableExists()) {
-      return rows;
+      return;
     }
     for (String f : files(log(tablePath).update(), partition, partition != null)) {
-      readFile(tablePath, f, schema, rows::add);
+      readFile(tablePath, f, schema, out);
     }
-    return rows;
   }
 
   /** Reads one parquet file of the table as records of {@code schema}. */
