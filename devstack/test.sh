@@ -8,7 +8,9 @@
 #      on the FlinkRunner and on the SparkRunner, plus Spark's own Delta reader on our tables
 #      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
 #   4. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jar,
-#   5. prints one summary line over all runs.
+#   5. runs README command 1 (devstack/demo.sh) in a short mode on its own stack and checks its output,
+#      its KPI report against MariaDB, and that it leaves nothing running (devstack/tests),
+#   6. prints one summary line over all runs.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -48,6 +50,13 @@ if [ $status -eq 0 ]; then
   mkdir -p airflow/target/surefire-reports-airflow
   (cd airflow/tests && PATH="$VENV/bin:$PATH" python -m pytest -q -p no:cacheprovider \
     --junitxml="$REPO/airflow/target/surefire-reports-airflow/TEST-airflow.xml") || status=$?
+fi
+if [ $status -eq 0 ]; then
+  # README command 1 in a short mode on its own stack (own COFFEE_HOME and ports), with the same venv's pytest.
+  echo "=== Command 1 end to end (devstack/tests) ==="
+  mkdir -p devstack/target/surefire-reports-demo
+  (cd devstack/tests && PATH="$VENV/bin:$PATH" python -m pytest -q -p no:cacheprovider \
+    --junitxml="$REPO/devstack/target/surefire-reports-demo/TEST-demo.xml") || status=$?
 fi
 
 # One line over every surefire report of this run.

@@ -207,6 +207,76 @@ class GoldStarSchemaTest {
     assertThat(out.toString(), org.hamcrest.Matchers.containsString("dim_products             27 versions,     26 current"));
   }
 
+  /** MariaDB's own GROUP BY of the day, as label → value. */
+  private Map<String, Long> source(String select, String groupBy, LocalDate d) throws Exception {
+    Map<String, Long> m = new java.util.HashMap<>();
+    for (String row : db.rows("SELECT " + select + " FROM orders o JOIN order_details d ON d.order_id = o.id"
+        + " JOIN stores s ON s.id = o.store_id JOIN products p ON p.id = d.product_id"
+        + " JOIN product_category c ON c.id = p.category_id WHERE DATE(o.`timestamp`) = '" + d + "' GROUP BY " + groupBy)) {
+      int bar = row.lastIndexOf('|');
+      m.put(row.substring(0, bar), Long.parseLong(row.substring(bar + 1)));
+    }
+    return m;
+  }
+
+  @Test
+  void theKpisReconcileWithTheSource() throws Exception {
+    for (LocalDate d : List.of(D1, D2)) {
+      com.coffeeshop.pipelines.reports.DailyKpis k = com.coffeeshop.pipelines.reports.DailyKpis.compute(lakehouse.toString(), d);
+      assertThat(d + " totals", k.orders() + "|" + k.lines() + "|" + k.revenue() + "|" + k.suggestedLines() + "|"
+          + k.suggestedRevenue(), is(db.rows("SELECT COUNT(DISTINCT o.id), COUNT(*), SUM(d.subtotal), SUM(d.is_suggestion),"
+          + " SUM(IF(d.is_suggestion = 1, d.subtotal, 0)) FROM orders o JOIN order_details d ON d.order_id = o.id"
+          + " WHERE DATE(o.`timestamp`) = '" + d + "'").get(0)));
+      assertThat(d + " by city", k.revenueByCity(), is(source("s.city, SUM(d.subtotal)", "s.city", d)));
+      assertThat(d + " by store", k.revenueByStore(),
+          is(source("CONCAT(s.name, ', ', s.city), SUM(d.subtotal)", "s.id", d)));
+      assertThat(d + " by product", k.unitsByProduct(), is(source("p.name, SUM(d.quantity)", "p.id", d)));
+      assertThat(d + " by category", k.revenueByCategory(), is(source("c.name, SUM(d.subtotal)", "c.id", d)));
+      Map<String, Long> hours = new java.util.HashMap<>();
+      for (int h = 0; h < 24; h++) {
+        if (k.ordersByHour()[h] > 0) {
+          hours.put(String.valueOf(h), k.ordersByHour()[h]);
+        }
+      }
+      assertThat(d + " by hour", hours, is(source("HOUR(o.`timestamp`), COUNT(DISTINCT o.id)", "HOUR(o.`timestamp`)", d)));
+      List<Long> ranked = List.copyOf(k.revenueByStore().values());
+      for (int i = 1; i < ranked.size(); i++) {
+        assertThat("stores ranked highest first", ranked.get(i - 1) >= ranked.get(i), is(true));
+      }
+    }
+  }
+
+  @Test
+  void theKpiReportIsAPageWithDrawnCharts(@TempDir Path reports) throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code = com.coffeeshop.pipelines.tools.CoffeeCli.commandLine().setOut(new java.io.PrintWriter(out, true))
+        .execute("kpi-report", "--lakehouse", lakehouse.toString(), "--date", D1.toString(), "--out", reports.toString(),
+            "--top", "3");
+    assertThat(code, is(0));
+    Path page = reports.resolve("kpi-" + D1 + ".html");
+    assertThat(out.toString(), org.hamcrest.Matchers.containsString("KPI report: " + page.toAbsolutePath()));
+    String html = java.nio.file.Files.readString(page);
+    long revenue = db.scalar("SELECT SUM(d.subtotal) FROM orders o JOIN order_details d ON d.order_id = o.id"
+        + " WHERE DATE(o.`timestamp`) = '" + D1 + "'");
+    assertThat(html, org.hamcrest.Matchers.containsString(String.format("<th>revenue (VND)</th><td class=\"n\">%,d</td>", revenue)));
+    assertThat(html.split("<tr><td>").length - 1, is(source("s.city, 1", "s.city", D1).size() + 3 + 24 + 3
+        + source("c.name, 1", "c.id", D1).size())); // every city, top 3 stores, 24 hours, top 3 products, every category
+    for (String chart : List.of("revenue_by_city", "revenue_by_store", "orders_by_hour", "units_by_product",
+        "revenue_by_category")) {
+      String png = "kpi-" + D1 + "-" + chart + ".png";
+      assertThat(html, org.hamcrest.Matchers.containsString("<img src=\"" + png + "\""));
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(reports.resolve(png).toFile());
+      assertThat(png + " is a PNG", image != null, is(true));
+      long barPixels = 0;
+      for (int x = 0; x < image.getWidth(); x++) {
+        for (int y = 0; y < image.getHeight(); y++) {
+          barPixels += (image.getRGB(x, y) & 0xFFFFFF) == 0x6F4E37 ? 1 : 0;
+        }
+      }
+      assertThat(png + " has bars drawn", barPixels > 100, is(true));
+    }
+  }
+
   @Test
   void reRunsChangeNothing() throws Exception {
     day(D2);
