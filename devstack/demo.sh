@@ -20,7 +20,7 @@
 #                    runner-configs/ name; --batch-runner gives the batch another one
 #   --show-suggestions  one line per suggestion (order, customer, product, discount, latency)
 #   --external       use running services instead of starting any: COFFEE_DB_HOST/PORT with
-#                    COFFEE_DB_ADMIN_PASSWORD, COFFEE_APP_PASSWORD, COFFEE_BATCH_PASSWORD;
+#                    COFFEE_DB_ADMIN_PASSWORD and COFFEE_APP/BATCH/CDC_PASSWORD (db-init sets the users);
 #                    COFFEE_REDIS_HOST/PORT; COFFEE_KAFKA_BOOTSTRAP with the Debezium connector
 #                    registered (docker/compose.yaml does this)
 #   --keep-running   leave what it started running at the end (stop it with services.sh/kafka.sh down)
@@ -95,7 +95,7 @@ export COFFEE_PREBUILT=1
 if [ "$EXTERNAL" = 1 ]; then
   step "Services: external (not started, not stopped)"
   export COFFEE_EXTERNAL=1
-  for v in COFFEE_DB_HOST COFFEE_DB_PORT COFFEE_DB_ADMIN_PASSWORD COFFEE_APP_PASSWORD COFFEE_BATCH_PASSWORD \
+  for v in COFFEE_DB_HOST COFFEE_DB_PORT COFFEE_DB_ADMIN_PASSWORD COFFEE_APP_PASSWORD COFFEE_BATCH_PASSWORD COFFEE_CDC_PASSWORD \
            COFFEE_REDIS_HOST COFFEE_REDIS_PORT COFFEE_KAFKA_BOOTSTRAP; do
     [ -n "${!v:-}" ] || { echo "--external needs $v in the environment (see --help)" >&2; exit 2; }
   done

@@ -3,7 +3,8 @@
 bronze → silver (with its data-quality gate) → gold dimensions → gold facts, each step one
 ``BeamRunJavaPipelineOperator`` running the pipelines' bundled jar on the runner chosen by the
 ``runner_config`` param (a file of ``runner-configs/``: direct, flink-local, flink-cluster,
-spark-local, spark-cluster), with no code change.
+spark-local, spark-cluster), with no code change; then the day's KPI report (HTML with PNG charts)
+from the gold tables, written by the same jar's ``coffee kpi-report`` tool.
 
 The logical date drives every layer after bronze (``--date={{ ds }}``): backfills and re-runs of a
 past day give the same tables, because each step replaces that day only. Bronze always ingests what
@@ -19,6 +20,7 @@ the environment of the workers:
   (default ``$COFFEESHOP_HOME/pipelines/target``; build with
   ``mvn -pl pipelines -am package -DskipTests -P bundle[,flink-runner|,spark-runner]``);
 - ``COFFEESHOP_LAKEHOUSE``: the lakehouse root (default ``$COFFEESHOP_HOME/.local/lakehouse``);
+- ``COFFEESHOP_REPORTS``: where the KPI reports go (default: ``reports/`` beside the lakehouse);
 - ``COFFEESHOP_RUNNER_CONFIG``: the default of the ``runner_config`` param (default ``direct``);
 - ``COFFEESHOP_RETRY_DELAY_SECONDS``: the first retry's delay (default 120, doubling after).
 """
@@ -26,17 +28,19 @@ the environment of the workers:
 from __future__ import annotations
 
 import os
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
 import pendulum
 from airflow.providers.apache.beam.operators.beam import BeamRunJavaPipelineOperator
-from airflow.sdk import DAG, BaseHook, Param
+from airflow.sdk import DAG, BaseHook, Param, task
 
 HOME = Path(os.environ.get("COFFEESHOP_HOME", Path(__file__).resolve().parents[2]))
 RUNNER_CONFIGS = HOME / "runner-configs"
 JAR_DIR = Path(os.environ.get("COFFEESHOP_JAR_DIR", HOME / "pipelines" / "target"))
 LAKEHOUSE = os.environ.get("COFFEESHOP_LAKEHOUSE", str(HOME / ".local" / "lakehouse"))
+REPORTS = os.environ.get("COFFEESHOP_REPORTS", str(Path(LAKEHOUSE).parent / "reports"))
 CONNECTION = "coffeeshop_landing_zone"
 PASSWORD_ENV = "COFFEE_BATCH_PASSWORD"
 CONFIGS = sorted(p.stem for p in RUNNER_CONFIGS.glob("*.conf"))
@@ -75,6 +79,19 @@ def read_runner_config(name: str) -> dict[str, str]:
     return options
 
 
+def bundled_jar(runner: str) -> str:
+    """The bundled jar of a runner; fails saying how to build it when it is missing."""
+    if runner not in JARS:
+        raise ValueError(f"runner {runner} has no bundled jar; expected one of {sorted(JARS)}")
+    jar = JAR_DIR / f"coffeeshop-pipelines-{JARS[runner]}.jar"
+    if not jar.is_file():
+        raise FileNotFoundError(
+            f"{jar} is missing: build it with mvn -pl pipelines -am package -DskipTests -P bundle"
+            + ("" if runner == "DirectRunner" else f",{JARS[runner]}-runner")
+        )
+    return str(jar)
+
+
 class MedallionStep(BeamRunJavaPipelineOperator):
     """One medallion pipeline on the runner of the run's ``runner_config`` param."""
 
@@ -84,16 +101,8 @@ class MedallionStep(BeamRunJavaPipelineOperator):
 
     def execute(self, context):
         options = read_runner_config(context["params"]["runner_config"])
-        runner = options.pop("runner")
-        if runner not in JARS:
-            raise ValueError(f"runner {runner} has no bundled jar; expected one of {sorted(JARS)}")
-        self.runner = runner
-        self.jar = str(JAR_DIR / f"coffeeshop-pipelines-{JARS[runner]}.jar")
-        if not Path(self.jar).is_file():
-            raise FileNotFoundError(
-                f"{self.jar} is missing: build it with mvn -pl pipelines -am package -DskipTests -P bundle"
-                + ("" if runner == "DirectRunner" else f",{JARS[runner]}-runner")
-            )
+        self.runner = options.pop("runner")
+        self.jar = bundled_jar(self.runner)
         if self.landing_zone:
             conn = BaseHook.get_connection(CONNECTION)
             options.update(dbHost=conn.host, dbPort=str(conn.port or 3306), dbName=conn.schema,
@@ -106,7 +115,7 @@ class MedallionStep(BeamRunJavaPipelineOperator):
 
 with DAG(
     dag_id="coffeeshop_daily",
-    description="MySQL → bronze → silver (data-quality gate) → gold SCD2 dimensions → gold facts",
+    description="MySQL → bronze → silver (data-quality gate) → gold SCD2 dimensions → gold facts → KPI report",
     schedule="@daily",
     start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
     catchup=False,
@@ -134,4 +143,17 @@ with DAG(
                            pipeline_options={**day, "maxQuarantinedPercent": "{{ params.max_quarantined_percent }}"})
     dimensions = MedallionStep(task_id="gold_dimensions", job="GoldDimensions", pipeline_options=dict(day))
     facts = MedallionStep(task_id="gold_facts", job="GoldFacts", pipeline_options=dict(day))
-    bronze >> silver >> dimensions >> facts
+
+    @task(task_id="kpi_report")
+    def kpi_report(ds=None, params=None) -> str:
+        """The day's KPI page from the gold tables (a JVM tool in the same jar, not a pipeline)."""
+        jar = bundled_jar(read_runner_config(params["runner_config"])["runner"])
+        run = subprocess.run(["java", "-Djava.awt.headless=true", "-cp", jar, "com.coffeeshop.pipelines.tools.CoffeeCli",
+                              "kpi-report", "--lakehouse", LAKEHOUSE, "--date", ds, "--out", REPORTS],
+                             capture_output=True, text=True)
+        print(run.stdout)
+        if run.returncode != 0:
+            raise RuntimeError(f"kpi-report exited {run.returncode}: {run.stderr[-2000:]}")
+        return str(Path(REPORTS) / f"kpi-{ds}.html")
+
+    bronze >> silver >> dimensions >> facts >> kpi_report()

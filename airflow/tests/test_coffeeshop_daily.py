@@ -72,15 +72,16 @@ def dimensions() -> dict[str, list[tuple]]:
 
 
 def test_the_dag_imports_with_its_tasks_in_order(dag):
-    assert sorted(dag.task_ids) == ["bronze", "gold_dimensions", "gold_facts", "silver"]
+    assert sorted(dag.task_ids) == ["bronze", "gold_dimensions", "gold_facts", "kpi_report", "silver"]
     assert dag.get_task("bronze").downstream_task_ids == {"silver"}
     assert dag.get_task("silver").downstream_task_ids == {"gold_dimensions"}
     assert dag.get_task("gold_dimensions").downstream_task_ids == {"gold_facts"}
+    assert dag.get_task("gold_facts").downstream_task_ids == {"kpi_report"}
     assert set(dag.params.get_param("runner_config").schema["enum"]) >= {"direct", "flink-local", "spark-local", "flink-cluster",
                                                                "spark-cluster"}
     for task in dag.tasks:
         assert task.retries >= 1 and task.execution_timeout is not None
-        assert "password" not in json.dumps(task.pipeline_options).lower()
+        assert "password" not in json.dumps(getattr(task, "pipeline_options", {})).lower()
 
 
 def test_java17_flags_are_the_poms():
@@ -91,7 +92,8 @@ def test_java17_flags_are_the_poms():
 
 def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):
     states = run(dag)
-    assert states == {"bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success"}
+    assert states == {"bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success",
+                      "kpi_report": "success"}
     facts = facts_of_today()
     orders, lines, revenue = sql(landing_zone, "SELECT COUNT(DISTINCT o.id), COUNT(*), SUM(d.subtotal) FROM orders o"
                                  f" JOIN order_details d ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '{TODAY}'")[0]
@@ -101,6 +103,9 @@ def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_
     assert (len({f[order_id] for f in facts}), len(facts), sum(f[subtotal] for f in facts)) == \
         (int(orders), int(lines), int(revenue))
     assert int(orders) == 150
+    page = (LAKEHOUSE.parent / "reports" / f"kpi-{TODAY}.html").read_text(encoding="utf-8")
+    assert f"<th>revenue (VND)</th><td class=\"n\">{int(revenue):,}</td>" in page
+    assert (LAKEHOUSE.parent / "reports" / f"kpi-{TODAY}-revenue_by_city.png").stat().st_size > 5000
     before = dimensions()
     assert len(before["dim_products"]) == 26 and len(before["dim_stores"]) == 120
 
@@ -119,6 +124,7 @@ def test_a_failing_quality_gate_stops_the_day(dag, landing_zone):
     assert states["silver"] in ("failed", "up_for_retry")
     assert states["gold_dimensions"] not in ("success", "running")
     assert states["gold_facts"] not in ("success", "running")
+    assert states["kpi_report"] not in ("success", "running")
     assert facts_of_today() == facts_before
     quarantine = DeltaTable(str(LAKEHOUSE / "silver" / "quarantine")).to_pyarrow_table(filters=[("run_date", "=", TODAY)])
     assert "subtotal_mismatch" in quarantine.column("rule").to_pylist()

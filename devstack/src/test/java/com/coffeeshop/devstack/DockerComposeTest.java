@@ -121,11 +121,13 @@ class DockerComposeTest {
     Map<String, Object> airflow = services.get("airflow");
     List<String> volumes = (List<String>) airflow.get("volumes");
     assertThat(volumes, hasItems("../airflow/dags:/opt/airflow/dags:ro", "../runner-configs:/opt/coffeeshop/runner-configs:ro",
-        "lakehouse:/lakehouse"));
+        "lakehouse:/lakehouse", "../.local/reports:/reports"));
+    assertThat(((Map<String, Object>) airflow.get("environment")).get("COFFEESHOP_REPORTS"), is("/reports"));
     Path dockerfile = REPO.resolve("docker").resolve(((Map<String, String>) airflow.get("build")).get("context"))
         .normalize().resolve(((Map<String, String>) airflow.get("build")).get("dockerfile"));
     String text = Files.readString(dockerfile);
     assertThat(text, org.hamcrest.Matchers.containsString("COPY airflow/dags/requirements.txt"));
+    assertThat("the KPI charts need a font", text, org.hamcrest.Matchers.containsString("fonts-dejavu-core"));
     assertThat(text, org.hamcrest.Matchers.containsString("openjdk-17"));
     for (String worker : List.of("flink-taskmanager", "spark-worker")) {
       assertThat(worker, (List<String>) services.get(worker).get("volumes"), hasItems("lakehouse:/lakehouse"));

@@ -117,6 +117,11 @@ public final class KpiReport {
     bars.setBarPainter(new StandardBarPainter());
     bars.setSeriesPaint(0, BAR);
     int height = ranking ? 120 + 28 * Math.max(1, values.size()) : 360;
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, height);
+    try {
+      ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, height);
+    } catch (RuntimeException | LinkageError | InternalError e) { // Java2D without fontconfig or any font
+      throw new IllegalStateException("could not draw " + file.getFileName() + " (" + e + "): Java2D needs fontconfig"
+          + " and a font; on Debian: apt-get install fontconfig fonts-dejavu-core", e);
+    }
   }
 }
