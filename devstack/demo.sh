@@ -7,8 +7,9 @@
 #     suggestion job (FlinkRunner by default);
 #  3. generates orders at the seed's rate (5 % eligible) with a live status line every 5 s: orders/s,
 #     eligible, suggestions, dead letters, commit -> suggestion latency p50/p99;
-#  4. runs the daily batch for today (bronze -> silver -> gold) step by step, prints the data-quality
-#     report and the gold tables, and writes the day's KPI report (HTML + PNG charts);
+#  4. stops the job it started (the batch gets the cores), runs the daily batch for today (bronze ->
+#     silver -> gold) step by step, prints the data-quality report and the gold tables, and writes the
+#     day's KPI report (HTML + PNG charts);
 #  5. stops everything it started, also on Ctrl-C or failure, and checks nothing is left listening.
 #
 #   devstack/demo.sh [--duration 30s] [--rate 17] [--runner flink|direct|spark] [--batch-runner R]
@@ -139,6 +140,10 @@ SELECT COUNT(DISTINCT o.id) AS orders, COUNT(*) AS order_lines, SUM(d.subtotal) 
   FROM orders o JOIN order_details d ON d.order_id = o.id
  WHERE o.\`timestamp\` >= '$DAY' AND o.\`timestamp\` < '$DAY' + INTERVAL 1 DAY;
 SQL
+
+if [ "$STARTED_JOB" = 1 ]; then  # on a small machine the batch wants every core; in production both run
+  devstack/suggestion-job.sh stop && STARTED_JOB=0
+fi
 
 step "Daily batch for $DAY on $BATCH_RUNNER: bronze -> silver (data-quality gate) -> gold SCD2 dimensions -> gold facts"
 LAKE="$COFFEE_HOME/lakehouse"

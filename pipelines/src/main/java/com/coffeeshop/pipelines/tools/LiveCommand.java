@@ -112,7 +112,18 @@ public class LiveCommand implements Callable<Integer> {
           linesPerSecond, duration.toSeconds(), eligibleShare * 100, actualSeed, suggestionsTopic, deadLetterTopic,
           bootstrap);
       out.flush();
-      Thread hook = new Thread(generator::stop, "live-shutdown");
+      // Ctrl-C: stop generating, wait a little for the last suggestions, print the summary, then exit.
+      java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.CountDownLatch summarised = new java.util.concurrent.CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        interrupted.set(true);
+        generator.stop();
+        try {
+          summarised.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "live-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       ExecutorService pool = Executors.newSingleThreadExecutor();
       Future<OrderGenerator.Stats> run = pool.submit(generator::run);
@@ -129,7 +140,7 @@ public class LiveCommand implements Callable<Integer> {
         }
         if (run.isDone() && deadline == Long.MAX_VALUE) {
           run.get(); // rethrows a generator failure
-          deadline = System.nanoTime() + settle.toNanos();
+          deadline = System.nanoTime() + (interrupted.get() ? Math.min(settle.toNanos(), 3_000_000_000L) : settle.toNanos());
         }
         if (deadline != Long.MAX_VALUE && missing().isEmpty()) {
           break;
@@ -140,9 +151,13 @@ public class LiveCommand implements Callable<Integer> {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the summary below is still printed.
+        // Ctrl-C: the hook waits for the summary below.
       }
-      return summary(out, stats);
+      try {
+        return summary(out, stats);
+      } finally {
+        summarised.countDown();
+      }
     }
   }
 
