@@ -20,6 +20,7 @@
 #   --runner         runner of the suggestion job and the batch: flink (default), direct, spark, or any
 #                    runner-configs/ name; --batch-runner gives the batch another one
 #   --show-suggestions  one line per suggestion (order, customer, product, discount, latency)
+#   --top            stores and products shown in the KPI report (default 10)
 #   --external       use running services instead of starting any: COFFEE_DB_HOST/PORT with
 #                    COFFEE_DB_ADMIN_PASSWORD and COFFEE_APP/BATCH/CDC_PASSWORD (db-init sets the users);
 #                    COFFEE_REDIS_HOST/PORT; COFFEE_KAFKA_BOOTSTRAP with the Debezium connector
@@ -52,12 +53,13 @@ while [ $# -gt 0 ]; do
     --show-suggestions) SHOW=--show-suggestions; shift ;;
     --external) EXTERNAL=1; shift ;;
     --keep-running) KEEP=1; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 BATCH_RUNNER="${BATCH_RUNNER:-$JOB_RUNNER}"
 [[ "$RATE" =~ ^[0-9]+([.][0-9]+)?$ ]] && [ "$RATE" != 0 ] || { echo "--rate takes order lines per second above 0, not '$RATE'" >&2; exit 2; }
+[[ "$TOP" =~ ^[1-9][0-9]*$ ]] || { echo "--top takes a whole number above 0, not '$TOP'" >&2; exit 2; }
 [[ "$DURATION" =~ ^[0-9]+(ms|s|m|h)?$ ]] || { echo "--duration takes e.g. 30s, 2m, not '$DURATION'" >&2; exit 2; }
 
 T0=$SECONDS
