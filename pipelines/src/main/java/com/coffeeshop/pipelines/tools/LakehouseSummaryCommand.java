@@ -2,6 +2,7 @@ package com.coffeeshop.pipelines.tools;
 
 import com.coffeeshop.pipelines.medallion.Lakehouse;
 import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.pipelines.reports.DailyKpis;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.io.PrintWriter;
@@ -38,13 +39,13 @@ public class LakehouseSummaryCommand implements Callable<Integer> {
       out.printf("  %-20s %6d versions, %6d current%n", dim, rows.size(),
           rows.stream().filter(r -> (Boolean) r.get("is_current")).count());
     }
-    List<GenericRecord> facts = DeltaTables.readSmall(Lakehouse.gold(lakehouse, "fact_orders"),
-        AvroSchemas.gold("fact_orders"), date.toString());
-    out.printf("  %-20s %6d lines on %s, %d orders, revenue %,d VND, %d suggested lines (%,d VND)%n", "fact_orders",
-        facts.size(), date, facts.stream().map(f -> f.get("order_id").toString()).distinct().count(),
-        facts.stream().mapToLong(f -> (Integer) f.get("subtotal")).sum(),
-        facts.stream().filter(f -> (Boolean) f.get("is_suggestion")).count(),
-        facts.stream().filter(f -> (Boolean) f.get("is_suggestion")).mapToLong(f -> (Integer) f.get("subtotal")).sum());
+    if (!DeltaTables.partitionValues(Lakehouse.gold(lakehouse, "fact_orders")).contains(date.toString())) {
+      out.printf("  %-20s nothing on %s: run GoldFacts --date=%s%n", "fact_orders", date, date);
+    } else {
+      DailyKpis k = DailyKpis.compute(lakehouse, date);
+      out.printf("  %-20s %6d lines on %s, %d orders, revenue %,d VND, %d suggested lines (%,d VND)%n", "fact_orders",
+          k.lines(), date, k.orders(), k.revenue(), k.suggestedLines(), k.suggestedRevenue());
+    }
     return 0;
   }
 }
