@@ -44,9 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public class BenchLatencyCommand implements Callable<Integer> {
   @Mixin DbConnectionOptions db;
 
-  @Option(names = "--kafka-bootstrap", defaultValue = "${env:COFFEE_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic", defaultValue = "cdc.orders",
       description = "Topic to time: cdc.orders or order_suggestion_accepted (default: ${DEFAULT-VALUE}).")
@@ -98,7 +96,7 @@ public class BenchLatencyCommand implements Callable<Integer> {
     Map<String, Long> received = new ConcurrentHashMap<>();
     ObjectMapper json = new ObjectMapper();
     OrderGenerator.Stats stats;
-    try (KafkaConsumer<String, String> consumer = TopicTail.atEnd(bootstrap, topic)) {
+    try (KafkaConsumer<String, String> consumer = TopicTail.atEnd(kafka.bootstrap, topic)) {
       OrderGenerator.Settings settings = new OrderGenerator.Settings(
           rate, orders, null, System.nanoTime(), eligibleShare, threads, Duration.ofHours(1));
       OrderGenerator generator = new OrderGenerator(ref, settings, db::connect, new PrintWriter(new StringWriter()))

@@ -41,9 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public class LiveCommand implements Callable<Integer> {
   @Mixin DbConnectionOptions db;
 
-  @Option(names = "--kafka-bootstrap", defaultValue = "${env:COFFEE_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--suggestions-topic", defaultValue = "order_suggestion_accepted",
       description = "Topic of the accepted suggestions (default: ${DEFAULT-VALUE}).")
@@ -103,14 +101,14 @@ public class LiveCommand implements Callable<Integer> {
     ReferenceSnapshot ref = ReferenceSnapshot.read(db);
     long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
     ObjectMapper json = new ObjectMapper();
-    try (KafkaConsumer<String, String> consumer = TopicTail.atEnd(bootstrap, suggestionsTopic, deadLetterTopic)) {
+    try (KafkaConsumer<String, String> consumer = TopicTail.atEnd(kafka.bootstrap, suggestionsTopic, deadLetterTopic)) {
       OrderGenerator generator = new OrderGenerator(ref,
           new OrderGenerator.Settings(linesPerSecond, 0, duration, actualSeed, eligibleShare, 1, Duration.ofHours(1)),
           db::connect, new PrintWriter(new StringWriter()))
           .onCommit((id, customer, t, eligible) -> committed.put(id, new Committed(customer, t, eligible)));
       out.printf("[live] %.1f order lines/s for %ds, %.0f %% eligible, seed %d; watching %s and %s on %s%n",
           linesPerSecond, duration.toSeconds(), eligibleShare * 100, actualSeed, suggestionsTopic, deadLetterTopic,
-          bootstrap);
+          kafka.bootstrap);
       out.flush();
       // Ctrl-C: stop generating, wait a little for the last suggestions, print the summary, then exit.
       java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
