@@ -1,5 +1,6 @@
 package com.coffeeshop.devstack;
 
+import com.coffeeshop.schemas.events.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -45,10 +46,7 @@ import picocli.CommandLine.Option;
     subcommands = {DevStackCli.Up.class, DevStackCli.Down.class, DevStackCli.Status.class})
 public class DevStackCli {
   /** Topics the system uses, all with {@link #PARTITIONS} partitions, keyed by order id where relevant. */
-  static final List<String> TOPICS =
-      List.of(
-          "cdc.orders", "cdc.order_details", "cdc.products", "cdc.payment_methods", "cdc.customers",
-          "order_suggestion_accepted", "order_suggestion_dlq");
+  static final List<String> TOPICS = Topics.ALL;
 
   static final int PARTITIONS = 3;
   static final String CONNECTOR = "coffeeshop-cdc";

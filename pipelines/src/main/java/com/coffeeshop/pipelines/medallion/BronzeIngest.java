@@ -1,12 +1,14 @@
 package com.coffeeshop.pipelines.medallion;
 
+import com.coffeeshop.pipelines.launch.Jobs;
+import com.coffeeshop.pipelines.options.LakehouseOptions;
+import com.coffeeshop.pipelines.options.LandingZoneOptions;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.schemas.LandingZone;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
 import com.coffeeshop.transforms.jdbc.LandingZoneJdbc;
-import com.coffeeshop.transforms.jdbc.LandingZoneOptions;
 import java.io.Serializable;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -15,12 +17,11 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -33,10 +34,12 @@ import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -59,18 +62,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public class BronzeIngest {
 
-  public interface Options extends LandingZoneOptions {
-    @Description("Root of the lakehouse (a folder or a Hadoop URI); tables go to <lakehouse>/bronze/<table>")
-    @Validation.Required
-    String getLakehouse();
+  public interface Options extends LandingZoneOptions, LakehouseOptions {
+    @Description("Landing-zone tables to ingest (default: all of them)")
+    @Default.InstanceFactory(AllTables.class)
+    List<String> getTables();
 
-    void setLakehouse(String value);
-
-    @Description("Landing-zone tables to ingest, comma separated")
-    @Default.String("product_category,products,stores,payment_methods,customers,orders,order_details")
-    String getTables();
-
-    void setTables(String value);
+    void setTables(List<String> value);
 
     @Description("Minutes before the stored watermark that are read again, for transactions that committed late")
     @Default.Integer(10)
@@ -87,11 +84,14 @@ public class BronzeIngest {
     String getTo();
 
     void setTo(String value);
+  }
 
-    @Description("Run id recorded on every row and commit; default: a random UUID")
-    String getRunId();
-
-    void setRunId(String value);
+  /** The default of {@code --tables}: every landing-zone table. */
+  public static class AllTables implements DefaultValueFactory<List<String>> {
+    @Override
+    public List<String> create(PipelineOptions options) {
+      return LandingZone.TABLES;
+    }
   }
 
   /** How one landing-zone table is read incrementally. */
@@ -133,7 +133,7 @@ public class BronzeIngest {
   }
 
   public static PipelineResult run(Options o) {
-    List<String> tables = Arrays.stream(o.getTables().split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    List<String> tables = o.getTables();
     for (String t : tables) {
       if (!SOURCES.containsKey(t)) {
         throw new IllegalArgumentException("--tables: unknown table '" + t + "'; choose from " + LandingZone.TABLES);
@@ -144,8 +144,8 @@ public class BronzeIngest {
     }
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Instant to = o.getTo() == null ? started : instant("--to", o.getTo());
-    String runId = o.getRunId() == null ? UUID.randomUUID().toString() : o.getRunId();
-    JdbcIO.DataSourceConfiguration db = LandingZoneJdbc.dataSource(o);
+    String runId = LakehouseOptions.runId(o);
+    SerializableFunction<Void, DataSource> db = LandingZoneJdbc.dataSource(LandingZoneOptions.endpoint(o));
     Pipeline p = Pipeline.create(o);
     for (String table : tables) {
       Source source = SOURCES.get(table);
@@ -160,12 +160,9 @@ public class BronzeIngest {
     return p.run();
   }
 
-  public static void main(String[] args) {
-    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    PipelineResult.State state = run(options).waitUntilFinish();
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("bronze run ended " + state);
-    }
+  public static void main(String[] args) throws Exception {
+    Jobs.main("bronze", () -> Jobs.toCompletion(
+        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "bronze"));
   }
 
   /** The upper bound of the last successful run, from the table's latest commit. */
@@ -175,7 +172,7 @@ public class BronzeIngest {
         .map(Instant::parse);
   }
 
-  private static void ingest(Pipeline p, JdbcIO.DataSourceConfiguration db, Source source, String path,
+  private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
       Instant from, Instant to, String runId, Instant started) {
     Schema schema = AvroSchemas.bronze(source.table());
     AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema);
@@ -184,7 +181,7 @@ public class BronzeIngest {
     final LocalDateTime toUtc = LocalDateTime.ofInstant(to, ZoneOffset.UTC);
     PCollection<KV<String, GenericRecord>> fresh = p
         .apply("Read" + name, JdbcIO.<GenericRecord>read()
-            .withDataSourceConfiguration(db)
+            .withDataSourceProviderFn(db)
             .withQuery(source.select())
             .withStatementPreparator(ps -> {
               ps.setObject(1, fromUtc);

@@ -1,5 +1,8 @@
 package com.coffeeshop.pipelines.medallion;
 
+import com.coffeeshop.pipelines.launch.Jobs;
+import com.coffeeshop.pipelines.options.DayOptions;
+import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
@@ -29,7 +32,7 @@ import org.apache.beam.sdk.values.PCollection;
  * the facts join to), and says so.
  */
 public class GoldDimensions {
-  public interface Options extends MedallionOptions {
+  public interface Options extends LakehouseOptions, DayOptions {
     @Description("Close the current version of a key that is missing from the source snapshot")
     @Default.Boolean(true)
     boolean getCloseMissing();
@@ -50,8 +53,8 @@ public class GoldDimensions {
 
   /** The pipeline, or empty when every dimension is already past the day. */
   public static Optional<PipelineResult> run(Options o) {
-    LocalDate day = MedallionOptions.day(o);
-    String runId = MedallionOptions.runId(o);
+    LocalDate day = DayOptions.day(o);
+    String runId = LakehouseOptions.runId(o);
     Pipeline p = Pipeline.create(o);
     int built = 0;
     for (Dimension d : DIMENSIONS) {
@@ -88,11 +91,8 @@ public class GoldDimensions {
         .map(LocalDate::parse);
   }
 
-  public static void main(String[] args) {
-    Options o = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    Optional<PipelineResult> result = run(o);
-    if (result.isPresent() && result.get().waitUntilFinish() != PipelineResult.State.DONE) {
-      throw new IllegalStateException("gold dimensions run ended " + result.get().getState());
-    }
+  public static void main(String[] args) throws Exception {
+    Jobs.main("gold dimensions", () -> run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class))
+        .ifPresent(r -> Jobs.toCompletion(r, "gold dimensions")));
   }
 }

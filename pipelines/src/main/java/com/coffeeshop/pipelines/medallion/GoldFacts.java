@@ -1,5 +1,8 @@
 package com.coffeeshop.pipelines.medallion;
 
+import com.coffeeshop.pipelines.launch.Jobs;
+import com.coffeeshop.pipelines.options.DayOptions;
+import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
@@ -30,9 +33,12 @@ import org.apache.beam.sdk.values.PCollectionView;
  * dimension version fails the run, naming it (run GoldDimensions for the day first).
  */
 public class GoldFacts {
-  public static PipelineResult run(MedallionOptions o) {
-    LocalDate day = MedallionOptions.day(o);
-    String runId = MedallionOptions.runId(o);
+  /** The lakehouse and the day: nothing else to choose. */
+  public interface Options extends LakehouseOptions, DayOptions {}
+
+  public static PipelineResult run(Options o) {
+    LocalDate day = DayOptions.day(o);
+    String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     String lines = Lakehouse.silver(lake, "order_lines");
     Lakehouse.requirePartition(lines, day, "SilverClean");
@@ -113,11 +119,8 @@ public class GoldFacts {
         .apply("View_" + table, View.asMultimap());
   }
 
-  public static void main(String[] args) {
-    MedallionOptions o = PipelineOptionsFactory.fromArgs(args).withValidation().as(MedallionOptions.class);
-    PipelineResult.State state = run(o).waitUntilFinish();
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("gold facts run ended " + state);
-    }
+  public static void main(String[] args) throws Exception {
+    Jobs.main("gold facts", () -> Jobs.toCompletion(
+        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "gold facts"));
   }
 }

@@ -1,18 +1,18 @@
 package com.coffeeshop.pipelines.medallion;
 
+import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
+import com.coffeeshop.pipelines.options.DayOptions;
+import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot;
 import com.coffeeshop.pipelines.medallion.silver.SilverOrders;
 import com.coffeeshop.schemas.AvroSchemas;
-import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
 import com.coffeeshop.transforms.validate.DataQuality;
 import com.coffeeshop.transforms.validate.Quarantine;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericData;
@@ -48,12 +48,13 @@ import org.apache.beam.sdk.values.PCollectionView;
  *   <li>{@code dq_report}: per table rows in, valid and quarantined (by rule), checked to reconcile.
  * </ul>
  *
- * <p>Every table's partition for the day is replaced, so re-running a day gives the same tables. The
- * data-quality gate: when a table's quarantined share exceeds {@code --maxQuarantinedPercent}, the
- * run prints the report and exits non-zero (after writing it), so the scheduler stops the day.
+ * <p>Every table's partition for the day is replaced, so re-running a day gives the same tables. After
+ * the run, {@link DataQualityGate} prints the report and exits non-zero when a table's quarantined
+ * share exceeds {@code --maxQuarantinedPercent} (the report and quarantine are written first), so the
+ * scheduler stops the day.
  */
 public class SilverClean {
-  public interface Options extends MedallionOptions {
+  public interface Options extends LakehouseOptions, DayOptions {
     @Description("The data-quality gate: the largest share of any table's rows, in percent, that may be quarantined"
         + " before the run fails")
     @Default.Double(1.0)
@@ -66,20 +67,12 @@ public class SilverClean {
   public static final List<String> TABLES = List.of(
       "product_categories", "products", "stores", "payment_methods", "customers", "orders", "order_lines");
 
-  /** Thrown by {@link #gate} when the data-quality threshold is exceeded. */
-  public static class DataQualityGateFailed extends RuntimeException {
-    DataQualityGateFailed(String message) {
-      super(message);
-    }
-  }
-
   public static PipelineResult run(Options o) {
     if (o.getMaxQuarantinedPercent() < 0 || o.getMaxQuarantinedPercent() > 100) {
       throw new IllegalArgumentException("--maxQuarantinedPercent must be within 0..100, got " + o.getMaxQuarantinedPercent());
     }
-    LocalDate day = MedallionOptions.day(o);
-    o.setDate(day.toString()); // the gate after the run reads the same day, even across midnight
-    String runId = MedallionOptions.runId(o);
+    LocalDate day = DayOptions.day(o);
+    String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     Quarantine quarantine = new Quarantine(day, runId);
     Pipeline p = Pipeline.create(o);
@@ -163,56 +156,11 @@ public class SilverClean {
         .apply("View_" + key, View.asMap());
   }
 
-  /** The day's report, read back from {@code slv.dq_report}, one line per table. */
-  public static List<GenericRecord> report(String lakehouse, LocalDate day) throws IOException {
-    List<GenericRecord> rows = new ArrayList<>(DeltaTables.readSmall(Lakehouse.silver(lakehouse, "dq_report"),
-        DataQuality.schema(), day.toString()));
-    rows.sort(Comparator.comparingInt(r -> TABLES.indexOf(r.get("table_name").toString())));
-    return rows;
-  }
-
-  /** The report as a table, one line per silver table. */
-  public static void printReport(List<GenericRecord> rows, java.io.PrintWriter out) {
-    out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
-    for (GenericRecord r : rows) {
-      out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
-          r.get("rows_quarantined"), r.get("quarantined_by_rule"));
-    }
-    out.flush();
-  }
-
-  /** Prints the report and fails when a table's quarantined share is over the threshold. */
-  public static void gate(String lakehouse, LocalDate day, double maxQuarantinedPercent) throws IOException {
-    List<GenericRecord> rows = report(lakehouse, day);
-    if (rows.isEmpty()) {
-      throw new IllegalStateException("no data-quality report for " + day + " in " + Lakehouse.silver(lakehouse, "dq_report"));
-    }
-    List<String> over = new ArrayList<>();
-    System.out.printf("data quality %s (gate: at most %.2f%% quarantined per table)%n", day, maxQuarantinedPercent);
-    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
-    printReport(rows, out);
-    for (GenericRecord r : rows) {
-      long in = (Long) r.get("rows_in");
-      long q = (Long) r.get("rows_quarantined");
-      double percent = in == 0 ? 0 : 100.0 * q / in;
-      if (percent > maxQuarantinedPercent) {
-        over.add(String.format("%s %.2f%% (%d of %d: %s)", r.get("table_name"), percent, q, in, r.get("quarantined_by_rule")));
-      }
-    }
-    if (!over.isEmpty()) {
-      throw new DataQualityGateFailed("data-quality gate failed for " + day + ": quarantined share over "
-          + maxQuarantinedPercent + "% in " + String.join("; ", over) + ". The rows are in "
-          + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day + "); fix the source and re-run the day,"
-          + " or raise --maxQuarantinedPercent");
-    }
-  }
-
-  public static void main(String[] args) throws IOException {
-    Options o = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    PipelineResult.State state = run(o).waitUntilFinish();
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("silver run ended " + state);
-    }
-    gate(o.getLakehouse(), MedallionOptions.day(o), o.getMaxQuarantinedPercent());
+  public static void main(String[] args) throws Exception {
+    Jobs.main("silver", () -> {
+      Options o = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+      Jobs.toCompletion(run(o), "silver");
+      DataQualityGate.check(o.getLakehouse(), DayOptions.day(o), o.getMaxQuarantinedPercent());
+    });
   }
 }

@@ -1,14 +1,17 @@
 package com.coffeeshop.pipelines.suggestion;
 
+import com.coffeeshop.pipelines.launch.Jobs;
+import com.coffeeshop.pipelines.options.KafkaOptions;
+import com.coffeeshop.pipelines.options.LandingZoneOptions;
 import com.coffeeshop.schemas.events.DeadLetter;
 import com.coffeeshop.schemas.events.OrderCreated;
 import com.coffeeshop.schemas.events.SuggestionAccepted;
+import com.coffeeshop.schemas.events.Topics;
 import com.coffeeshop.transforms.cdc.CdcMessage;
 import com.coffeeshop.transforms.cdc.DecodeOrderEvents;
 import com.coffeeshop.transforms.enrich.ApplyReferenceChanges;
 import com.coffeeshop.transforms.enrich.RedisEndpoint;
 import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
-import com.coffeeshop.transforms.jdbc.LandingZoneOptions;
 import com.coffeeshop.transforms.suggest.DiscountRule;
 import com.coffeeshop.transforms.suggest.EvaluateOrders;
 import com.coffeeshop.transforms.suggest.HashRankPick;
@@ -17,7 +20,6 @@ import com.coffeeshop.transforms.suggest.RecordSuggestion;
 import com.coffeeshop.transforms.suggest.SuggestProduct;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
@@ -27,6 +29,8 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -58,34 +62,36 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public class SuggestionPipeline {
 
-  /** Options of the suggestion job. Database options come from {@link LandingZoneOptions}. */
-  public interface Options extends LandingZoneOptions, StreamingOptions {
-    @Description("Kafka bootstrap servers")
-    @Default.String("127.0.0.1:9092")
-    String getKafkaBootstrap();
+  /** Where a consumer group without committed offsets starts reading. */
+  public enum StartFrom {
+    /** New events only (the default: the job reacts to new orders). */
+    latest,
+    /** Every retained event: safe, as suggestions are idempotent. */
+    earliest
+  }
 
-    void setKafkaBootstrap(String value);
-
+  /** Options of the suggestion job; the landing zone and Kafka come from the shared mixins. */
+  public interface Options extends LandingZoneOptions, KafkaOptions, StreamingOptions {
     @Description("CDC topic of the orders table")
-    @Default.String("cdc.orders")
+    @Default.String(Topics.CDC_ORDERS)
     String getOrdersTopic();
 
     void setOrdersTopic(String value);
 
     @Description("CDC topics of the reference tables whose changes are applied to Redis")
-    @Default.String("cdc.customers,cdc.products,cdc.payment_methods")
-    String getReferenceTopics();
+    @Default.InstanceFactory(ReferenceTopics.class)
+    List<String> getReferenceTopics();
 
-    void setReferenceTopics(String value);
+    void setReferenceTopics(List<String> value);
 
     @Description("Topic the accepted suggestions are published to, keyed by order id")
-    @Default.String("order_suggestion_accepted")
+    @Default.String(Topics.SUGGESTIONS_ACCEPTED)
     String getSuggestionsTopic();
 
     void setSuggestionsTopic(String value);
 
     @Description("Dead-letter topic: undecodable or inconsistent events, with payload and reason")
-    @Default.String("order_suggestion_dlq")
+    @Default.String(Topics.SUGGESTIONS_DEAD_LETTERS)
     String getDeadLetterTopic();
 
     void setDeadLetterTopic(String value);
@@ -96,12 +102,12 @@ public class SuggestionPipeline {
 
     void setConsumerGroup(String value);
 
-    @Description("Where to start when the consumer group has no committed offset: latest (default: new"
-        + " orders only) or earliest (every retained event; safe, as suggestions are idempotent)")
-    @Default.String("latest")
-    String getStartFrom();
+    @Description("Where a consumer group with no committed offset starts: latest (default: new orders only) or"
+        + " earliest (every retained event; safe, as suggestions are idempotent)")
+    @Default.Enum("latest")
+    StartFrom getStartFrom();
 
-    void setStartFrom(String value);
+    void setStartFrom(StartFrom value);
 
     @Description("Redis host of the reference data")
     @Default.String("127.0.0.1")
@@ -140,13 +146,21 @@ public class SuggestionPipeline {
     void setPickStrategy(String value);
   }
 
+  /** The default of {@code --referenceTopics}: {@link Topics#CDC_REFERENCE}. */
+  public static class ReferenceTopics implements DefaultValueFactory<List<String>> {
+    @Override
+    public List<String> create(PipelineOptions options) {
+      return Topics.CDC_REFERENCE;
+    }
+  }
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   public static PipelineResult run(Options options) {
     validate(options);
     options.setStreaming(true);
     RedisEndpoint redis = new RedisEndpoint(options.getRedisHost(), options.getRedisPort());
-    JdbcEndpoint db = JdbcEndpoint.of(options);
+    JdbcEndpoint db = LandingZoneOptions.endpoint(options).requirePassword();
     Duration ttl = Duration.ofMillis(options.getCacheTtlMillis());
     DiscountRule discount = new DiscountRule(options.getDiscountPercent(), options.getSuggestionQuantity());
 
@@ -166,7 +180,7 @@ public class SuggestionPipeline {
         .apply("PublishSuggestions", write(options, options.getSuggestionsTopic()));
 
     PCollectionTuple reference = p
-        .apply("ReadReferenceEvents", new ReadCdc(options, topics(options.getReferenceTopics())))
+        .apply("ReadReferenceEvents", new ReadCdc(options, options.getReferenceTopics()))
         .apply("ApplyReferenceChanges", new ApplyReferenceChanges(redis));
 
     PCollectionList.of(decoded.get(DecodeOrderEvents.DEAD_LETTERS))
@@ -181,9 +195,11 @@ public class SuggestionPipeline {
     return p.run();
   }
 
-  public static void main(String[] args) {
-    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    run(options).waitUntilFinish();
+  public static void main(String[] args) throws Exception {
+    Jobs.main("suggestion job", () -> {
+      Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+      run(options).waitUntilFinish();
+    });
   }
 
   /** Rejects option combinations that cannot work, saying what to change. */
@@ -195,8 +211,9 @@ public class SuggestionPipeline {
     if (o.getCacheTtlMillis() < 0) {
       throw new IllegalArgumentException("--cacheTtlMillis must not be negative, got " + o.getCacheTtlMillis());
     }
-    if (!"latest".equals(o.getStartFrom()) && !"earliest".equals(o.getStartFrom())) {
-      throw new IllegalArgumentException("--startFrom must be latest or earliest, got '" + o.getStartFrom() + "'");
+    if (o.getReferenceTopics() == null || o.getReferenceTopics().isEmpty()) {
+      throw new IllegalArgumentException("--referenceTopics must name at least one topic (default: " + Topics.CDC_REFERENCE
+          + "): without it the Redis cache would go stale");
     }
     new DiscountRule(o.getDiscountPercent(), o.getSuggestionQuantity());
     pickStrategy(o);
@@ -228,7 +245,7 @@ public class SuggestionPipeline {
     public PCollection<CdcMessage> expand(PBegin input) {
       Map<String, Object> consumer = Map.of(
           "group.id", options.getConsumerGroup(),
-          "auto.offset.reset", "earliest".equals(options.getStartFrom()) ? "earliest" : "latest",
+          "auto.offset.reset", options.getStartFrom().name(),
           "enable.auto.commit", false,
           "fetch.max.wait.ms", 10);
       KafkaIO.Read<String, String> read = KafkaIO.<String, String>read()
@@ -254,10 +271,6 @@ public class SuggestionPipeline {
         .withValueSerializer(StringSerializer.class)
         // Latency over throughput: a suggestion leaves as soon as it is made.
         .withProducerConfigUpdates(Map.of("linger.ms", 0, "acks", "all"));
-  }
-
-  static List<String> topics(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   static TypeDescriptor<KV<String, String>> kvStrings() {

@@ -8,22 +8,36 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * A landing-zone connection description that DoFns carry to workers. The password is looked up
- * from the named environment variable when a connection opens, so it never travels in the graph.
+ * A landing-zone connection description that DoFns and JDBC sources carry to workers. It holds where
+ * the password is (a file, or else an environment variable), never the password itself: the secret
+ * is read on the worker when a connection opens, so it is in no serialized option, graph or UI.
+ *
+ * @param passwordFile a file holding the password (e.g. a mounted Docker/Kubernetes secret); null to
+ *     use {@code passwordEnv}
  */
-public record JdbcEndpoint(String host, int port, String database, String user, String passwordEnv)
-    implements Serializable {
+public record JdbcEndpoint(String host, int port, String database, String user, String passwordEnv,
+    String passwordFile) implements Serializable {
 
-  public static JdbcEndpoint of(LandingZoneOptions o) {
-    LandingZoneJdbc.passwordFromEnv(o.getDbPasswordEnv()); // fail at launch, not on a worker
-    return new JdbcEndpoint(o.getDbHost(), o.getDbPort(), o.getDbName(), o.getDbUser(), o.getDbPasswordEnv());
+  public JdbcEndpoint(String host, int port, String database, String user, String passwordEnv) {
+    this(host, port, database, user, passwordEnv, null);
+  }
+
+  /** The password, read here (on the worker); fails naming the variable or file and what to do. */
+  public String password() {
+    return passwordFile != null ? Secrets.fromFile(passwordFile) : Secrets.fromEnv(passwordEnv);
+  }
+
+  /** Fails at once, with the reason, when the password cannot be read in this JVM. */
+  public JdbcEndpoint requirePassword() {
+    password();
+    return this;
   }
 
   /** Opens a UTC session. */
   public Connection open() throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
-    props.setProperty("password", LandingZoneJdbc.passwordFromEnv(passwordEnv));
+    props.setProperty("password", password());
     props.setProperty("connectTimeout", "2000");
     // Affected rows, not found rows: an upsert that changed nothing reports 0.
     props.setProperty("useAffectedRows", "true");

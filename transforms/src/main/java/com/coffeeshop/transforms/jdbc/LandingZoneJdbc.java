@@ -1,9 +1,11 @@
 package com.coffeeshop.transforms.jdbc;
 
 import java.util.List;
+import javax.sql.DataSource;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 
-/** Builds JDBC URLs and JdbcIO connection settings for the landing zone, with UTC sessions. */
+/** JDBC URLs and JdbcIO connection settings for the landing zone, with UTC sessions. */
 public final class LandingZoneJdbc {
   private LandingZoneJdbc() {}
 
@@ -18,28 +20,38 @@ public final class LandingZoneJdbc {
   }
 
   /**
-   * Reads a password from the named environment variable.
-   *
-   * @throws IllegalArgumentException naming the variable when it is unset or empty
+   * A JdbcIO data-source provider for {@code endpoint}: what travels to workers is the endpoint (where
+   * the password is, not the password); the pooled data source is built on the worker, with the
+   * password read there. Use with {@code JdbcIO.read().withDataSourceProviderFn(...)}.
    */
-  public static String passwordFromEnv(String variable) {
-    String value = System.getenv(variable);
-    if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException(
-          "environment variable "
-              + variable
-              + " is not set; export the database password there (devstack/services.sh env prints"
-              + " the local ones), or name another variable with --dbPasswordEnv (pipelines) or --db-password-env (tools)");
+  public static SerializableFunction<Void, DataSource> dataSource(JdbcEndpoint endpoint) {
+    if (endpoint.passwordFile() == null) {
+      endpoint.requirePassword(); // a missing variable fails at launch, not minutes later on a worker
     }
-    return value;
+    return new WorkerDataSource(endpoint);
   }
 
-  /** JdbcIO settings for the landing zone described by {@code options}. */
-  public static JdbcIO.DataSourceConfiguration dataSource(LandingZoneOptions options) {
-    return JdbcIO.DataSourceConfiguration.create(
-            DRIVER, url(options.getDbHost(), options.getDbPort(), options.getDbName()))
-        .withUsername(options.getDbUser())
-        .withPassword(passwordFromEnv(options.getDbPasswordEnv()))
-        .withConnectionInitSqls(List.of(UTC_SESSION));
+  /** Builds the data source on first use in each worker JVM (JdbcIO caches one pool per configuration). */
+  static final class WorkerDataSource implements SerializableFunction<Void, DataSource> {
+    private final JdbcEndpoint endpoint;
+
+    WorkerDataSource(JdbcEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public DataSource apply(Void input) {
+      JdbcIO.DataSourceConfiguration config = JdbcIO.DataSourceConfiguration
+          .create(DRIVER, url(endpoint.host(), endpoint.port(), endpoint.database()))
+          .withUsername(endpoint.user())
+          .withPassword(endpoint.password())
+          .withConnectionInitSqls(List.of(UTC_SESSION));
+      return JdbcIO.PoolableDataSourceProvider.of(config).apply(null);
+    }
+
+    @Override
+    public String toString() {
+      return "landing zone " + endpoint;
+    }
   }
 }

@@ -1,0 +1,125 @@
+package com.coffeeshop.pipelines.launch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A file of {@code runner-configs/}: the pipeline options that choose and tune a runner, one
+ * {@code option=value} per line ({@code #} comments), in {@link Properties} syntax. This is the one
+ * reader of those files in Java: the launcher ({@code devstack/run-pipeline}, through {@link #main})
+ * and the tests use it; the Airflow DAG's small Python reader is tested against it.
+ *
+ * <p>Depends on nothing but the JDK, so scripts can run it from {@code pipelines/target/classes}.
+ */
+public record RunnerConfig(String name, Path file, Map<String, String> options) {
+  /** The runners a config may name, and the bundled jar that carries each. */
+  public static final Map<String, String> BUNDLES = Map.of(
+      "DirectRunner", "direct", "FlinkRunner", "flink", "SparkRunner", "spark");
+
+  /** The folder of the configs: {@code -Dcoffee.runnerConfigs}, {@code $COFFEE_RUNNER_CONFIGS}, or ./runner-configs. */
+  public static Path directory() {
+    String dir = System.getProperty("coffee.runnerConfigs", System.getenv("COFFEE_RUNNER_CONFIGS"));
+    return Path.of(dir != null ? dir : "runner-configs");
+  }
+
+  /**
+   * Loads a config by name (a file of {@link #directory()}, without {@code .conf}) or by path.
+   *
+   * @throws IllegalArgumentException naming the available configs when there is no such file, or
+   *     when the file names no runner or an unknown one
+   */
+  public static RunnerConfig load(String nameOrPath) {
+    Path file = Path.of(nameOrPath);
+    if (!Files.isRegularFile(file)) {
+      file = directory().resolve(nameOrPath + ".conf");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no runner config '" + nameOrPath + "': expected a file, or one of "
+          + available() + " in " + directory().toAbsolutePath());
+    }
+    Properties props = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read runner config " + file, e);
+    }
+    Map<String, String> options = new TreeMap<>();
+    props.stringPropertyNames().forEach(k -> options.put(k, props.getProperty(k).strip()));
+    String runner = options.get("runner");
+    if (runner == null || !BUNDLES.containsKey(runner)) {
+      throw new IllegalArgumentException(file + " must name a runner: runner=" + String.join("|", new TreeMap<>(BUNDLES).keySet())
+          + (runner == null ? "" : ", not '" + runner + "'"));
+    }
+    String name = file.getFileName().toString().replaceFirst("\\.conf$", "");
+    return new RunnerConfig(name, file, Map.copyOf(options));
+  }
+
+  /** The names of the configs in {@link #directory()}, sorted. */
+  public static List<String> available() {
+    try (Stream<Path> files = Files.list(directory())) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".conf"))
+          .map(n -> n.substring(0, n.length() - ".conf".length())).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  public String runner() {
+    return options.get("runner");
+  }
+
+  /** {@code direct}, {@code flink} or {@code spark}: which bundled jar puts this runner on the classpath. */
+  public String bundle() {
+    return BUNDLES.get(runner());
+  }
+
+  /** The options as {@code --option=value} arguments, sorted by option. */
+  public List<String> args() {
+    List<String> args = new ArrayList<>();
+    new TreeMap<>(options).forEach((k, v) -> args.add("--" + k + "=" + v));
+    return args;
+  }
+
+  /** The JVM flags every pipeline JVM needs on Java 17 (Spark, Flink and Arrow reach into the JDK). */
+  public static String jvmFlags() {
+    try (InputStream in = RunnerConfig.class.getResourceAsStream("java17.flags")) {
+      if (in == null) {
+        throw new IllegalStateException("java17.flags is missing beside RunnerConfig: rebuild the pipelines module");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * For launch scripts: prints, one per line, the bundle ({@code direct|flink|spark}), the JVM flags,
+   * then the config's arguments. Exit code 2, with the reason, for an unknown or broken config.
+   */
+  public static void main(String[] argv) {
+    if (argv.length != 1) {
+      System.err.println("usage: RunnerConfig <name|path.conf>   (configs: " + available() + ")");
+      System.exit(2);
+    }
+    try {
+      RunnerConfig c = load(argv[0]);
+      System.out.println(c.bundle());
+      System.out.println(jvmFlags());
+      c.args().forEach(System.out::println);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package com.coffeeshop.pipelines.medallion;
+
+import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.validate.DataQuality;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Silver's data-quality report ({@code slv.dq_report}) as read back after a run, printed, and the gate
+ * that stops the day when too much of a table was quarantined.
+ */
+public final class DataQualityGate {
+  private DataQualityGate() {}
+
+  /** Thrown by {@link #check} when the data-quality threshold is exceeded. */
+  public static class Failed extends RuntimeException {
+    Failed(String message) {
+      super(message);
+    }
+  }
+
+  /** The day's report, one row per silver table, in {@link SilverClean#TABLES} order; empty when there is none. */
+  public static List<GenericRecord> report(String lakehouse, LocalDate day) throws IOException {
+    List<GenericRecord> rows = new ArrayList<>(DeltaTables.readSmall(Lakehouse.silver(lakehouse, "dq_report"),
+        DataQuality.schema(), day.toString()));
+    rows.sort(Comparator.comparingInt(r -> SilverClean.TABLES.indexOf(r.get("table_name").toString())));
+    return rows;
+  }
+
+  /** The report as a table, one line per silver table. */
+  public static void print(List<GenericRecord> rows, PrintWriter out) {
+    out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
+    for (GenericRecord r : rows) {
+      out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
+          r.get("rows_quarantined"), r.get("quarantined_by_rule"));
+    }
+    out.flush();
+  }
+
+  /** Prints the day's report and fails when a table's quarantined share is over {@code maxQuarantinedPercent}. */
+  public static void check(String lakehouse, LocalDate day, double maxQuarantinedPercent) throws IOException {
+    List<GenericRecord> rows = report(lakehouse, day);
+    if (rows.isEmpty()) {
+      throw new IllegalStateException("no data-quality report for " + day + " in " + Lakehouse.silver(lakehouse, "dq_report"));
+    }
+    PrintWriter out = new PrintWriter(System.out, true);
+    out.printf("data quality %s (gate: at most %.2f%% quarantined per table)%n", day, maxQuarantinedPercent);
+    print(rows, out);
+    List<String> over = new ArrayList<>();
+    for (GenericRecord r : rows) {
+      long in = (Long) r.get("rows_in");
+      long q = (Long) r.get("rows_quarantined");
+      double percent = in == 0 ? 0 : 100.0 * q / in;
+      if (percent > maxQuarantinedPercent) {
+        over.add(String.format("%s %.2f%% (%d of %d: %s)", r.get("table_name"), percent, q, in, r.get("quarantined_by_rule")));
+      }
+    }
+    if (!over.isEmpty()) {
+      throw new Failed("data-quality gate failed for " + day + ": quarantined share over "
+          + maxQuarantinedPercent + "% in " + String.join("; ", over) + ". The rows are in "
+          + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day + "); fix the source and re-run the day,"
+          + " or raise --maxQuarantinedPercent");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package com.coffeeshop.pipelines.options;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** The day a daily step builds. */
+public interface DayOptions extends PipelineOptions {
+  @Description("The day to build, yyyy-MM-dd (UTC); Airflow passes the logical date. Default: yesterday (UTC)")
+  String getDate();
+
+  void setDate(String value);
+
+  /**
+   * The day to build, checked; a missing {@code --date} is fixed to yesterday on first use, so every
+   * later read of the options (a gate after the run, say) sees the same day even across midnight.
+   */
+  static LocalDate day(DayOptions o) {
+    if (o.getDate() == null) {
+      o.setDate(LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+    }
+    try {
+      return LocalDate.parse(o.getDate());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("--date must be a day as yyyy-MM-dd, such as 2026-11-25, got '" + o.getDate() + "'");
+    }
+  }
+}

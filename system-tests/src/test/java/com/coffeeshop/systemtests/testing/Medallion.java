@@ -1,0 +1,94 @@
+package com.coffeeshop.systemtests.testing;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import com.coffeeshop.pipelines.medallion.GoldDimensions;
+import com.coffeeshop.pipelines.medallion.GoldFacts;
+import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.delta.DeltaWrite;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+
+/** Runs the silver and gold steps on the runner under test, and writes or reads lakehouse tables directly. */
+public final class Medallion {
+  private final String lakehouse;
+
+  public Medallion(String lakehouse) {
+    this.lakehouse = lakehouse;
+  }
+
+  private <T extends PipelineOptions> T options(Class<T> type, LocalDate day, String... extra) throws IOException {
+    List<String> args = RunnerUnderTest.args();
+    args.add("--lakehouse=" + lakehouse);
+    args.add("--date=" + day);
+    args.addAll(List.of(extra));
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(type);
+  }
+
+  /** Silver for the day (no gate: the caller checks the report). */
+  public void silver(LocalDate day, String... extra) throws IOException {
+    assertThat(SilverClean.run(options(SilverClean.Options.class, day, extra)).waitUntilFinish(), is(PipelineResult.State.DONE));
+  }
+
+  public void dimensions(LocalDate day) throws IOException {
+    Optional<PipelineResult> r = GoldDimensions.run(options(GoldDimensions.Options.class, day));
+    if (r.isPresent()) {
+      assertThat(r.get().waitUntilFinish(), is(PipelineResult.State.DONE));
+    }
+  }
+
+  public void facts(LocalDate day) throws IOException {
+    assertThat(GoldFacts.run(options(GoldFacts.Options.class, day)).waitUntilFinish(), is(PipelineResult.State.DONE));
+  }
+
+  public List<GenericRecord> silverRows(String table, LocalDate day) throws IOException {
+    return DeltaTables.readSmall(Lakehouse.silver(lakehouse, table), AvroSchemas.silver(table), day.toString());
+  }
+
+  public List<GenericRecord> goldRows(String table) throws IOException {
+    return DeltaTables.readSmall(Lakehouse.gold(lakehouse, table), AvroSchemas.gold(table), null);
+  }
+
+  /** A bronze row of {@code table} with the given source values (as text), ingested on {@code partition}. */
+  public static GenericRecord bronzeRow(String table, LocalDate partition, Map<String, String> values) {
+    Schema schema = AvroSchemas.bronze(table);
+    GenericRecord r = new GenericData.Record(schema);
+    values.forEach((k, v) -> {
+      if (schema.getField(k) == null) {
+        throw new IllegalArgumentException("no column " + k + " in bronze " + table);
+      }
+      r.put(k, v);
+    });
+    r.put("_run_id", "fixture");
+    r.put("_ingested_at", partition.atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+    r.put("_source_table", table);
+    r.put("_partition_date", (int) partition.toEpochDay());
+    return r;
+  }
+
+  /** Appends rows to a bronze table, as a bronze run would. */
+  public void appendBronze(String table, List<GenericRecord> rows) {
+    Schema schema = AvroSchemas.bronze(table);
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, schema)))
+        .apply(DeltaWrite.to(Lakehouse.bronze(lakehouse, table), schema).partitionedBy("_partition_date"));
+    p.run().waitUntilFinish();
+  }
+}
