@@ -2,12 +2,13 @@
 # README command 2: the whole test suite, against real services.
 #   1. builds every module, then starts MariaDB and Redis (devstack/services.sh up; installs them on a
 #      fresh Debian machine) and Kafka + Kafka Connect with Debezium (devstack/kafka.sh up),
-#   2. runs every test on the DirectRunner (and the CDC tests against the running stack),
-#   3. runs the runner-dependent tests (portability, suggestion end to end, Delta round trip, bronze,
-#      silver, gold) again
-#      on the FlinkRunner and on the SparkRunner, plus Spark's own Delta reader on our tables
-#      (each runner has its own Maven profile: Flink and Spark do not share a classpath),
-#   4. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jar,
+#   2. runs every test on the DirectRunner (module tests, then system-tests against the running stack),
+#      building the runner jar and the tools jar on the way (profile "bundle"),
+#   3. runs the runner-dependent system tests (tagged every-runner: portability, suggestion end to end,
+#      Delta round trip, bronze, silver, gold) again on the FlinkRunner and on the SparkRunner, plus
+#      Spark's own Delta reader on our tables (each runner has its own Maven profile: Flink and Spark do
+#      not share a classpath),
+#   4. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jars,
 #   5. runs README command 1 (devstack/demo.sh) in a short mode on its own stack and checks its output,
 #      its KPI report against MariaDB, and that it leaves nothing running (devstack/tests),
 #   6. prints one summary line over all runs.
@@ -24,22 +25,19 @@ devstack/coffee db-init          # the captured schema and the CDC user the conn
 devstack/kafka.sh up
 
 status=0
-"${MVN[@]}" install || status=$?
+# -P bundle: the runner jar (DirectRunner) and the tools jar, which the system tests inspect and run.
+"${MVN[@]}" install -P bundle || status=$?
 if [ $status -eq 0 ]; then
-  runner_tests='RunnerPortabilityTest,SuggestionEndToEndTest,DeltaRoundTripTest,BronzeIngestTest,SilverCleanTest,GoldStarSchemaTest'
   for runner in flink spark; do
-    tests="$runner_tests"
-    # Spark's own Delta reader lives only on the Spark profile's classpath (src/spark-test).
-    [ "$runner" = spark ] && tests="$tests,DeltaSparkInteropTest,BronzeSparkInteropTest,GoldSparkInteropTest"
-    echo "=== $tests on the ${runner^} runner ==="
-    "${MVN[@]}" -pl pipelines -P "$runner-runner" test-compile surefire:test -Dtest="$tests" || status=$?
+    # Spark's own Delta reader (src/spark-test) is only on the Spark profile's classpath; it is tagged too.
+    echo "=== system tests tagged every-runner on the ${runner^} runner ==="
+    "${MVN[@]}" -pl system-tests -P "$runner-runner" test-compile surefire:test -Dgroups=every-runner || status=$?
   done
 fi
 if [ $status -eq 0 ]; then
   # The Airflow DAG in real Airflow (pinned in airflow/dags/requirements.txt, from PyPI), running the
-  # bundled jar on the DirectRunner against the MariaDB above.
+  # bundled jars on the DirectRunner against the MariaDB above.
   echo "=== Airflow DAG tests (airflow/tests) ==="
-  "${MVN[@]}" -q -pl pipelines -am package -DskipTests -P bundle
   VENV="${COFFEE_HOME:-$REPO/.local}/airflow-venv"
   if ! python3 -c 'import ensurepip' 2>/dev/null; then
     echo "[test] installing python3-venv (Debian package)" >&2

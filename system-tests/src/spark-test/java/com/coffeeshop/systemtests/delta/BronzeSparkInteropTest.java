@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.delta;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bronze tables, written on the SparkRunner, read by Spark's own Delta reader: same rows and types. */
+@OnEveryRunner
 class BronzeSparkInteropTest {
   @TempDir Path lakehouse;
 

@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.delta;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.is;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * table written by the pipeline, with the same rows and the catalog's types, and sees time travel.
  * Only in the spark-runner profile (src/spark-test), where Spark is on the classpath.
  */
+@OnEveryRunner
 class DeltaSparkInteropTest {
   @TempDir Path dir;
 

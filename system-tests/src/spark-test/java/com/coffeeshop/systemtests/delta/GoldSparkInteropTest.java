@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.delta;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import static com.coffeeshop.systemtests.testing.Medallion.bronzeRow;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gold tables, built on the runner under test, read by Spark's own Delta reader with the catalog's types. */
+@OnEveryRunner
 class GoldSparkInteropTest {
   private static final LocalDate DAY = LocalDate.of(2026, 11, 10);
   private static final String AT = "2026-11-10 01:00:00";

@@ -1,5 +1,9 @@
 package com.coffeeshop.systemtests.delta;
 
+import com.coffeeshop.transforms.testing.BeamTest;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (the test command runs it on Direct, Flink and Spark): rows come back identical, and time travel
  * returns the older version.
  */
+@OnEveryRunner
 class DeltaRoundTripTest {
   static final Schema SCHEMA = AvroSchemas.storeDailyRevenue();
   @TempDir Path dir;
@@ -56,20 +61,22 @@ class DeltaRoundTripTest {
         + r.get("items") + "|" + r.get("revenue") + "|" + r.get("suggested_revenue");
   }
 
-  static Pipeline pipeline() throws Exception {
-    List<String> args = RunnerUnderTest.args();
-    return Pipeline.create(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create());
+  @RegisterExtension final BeamTest beam = new BeamTest();
+
+  static PipelineOptions options() {
+    return PipelineOptionsFactory.fromArgs(RunnerUnderTest.args().toArray(String[]::new)).create();
   }
 
+  /** Writes rows as one run would (its pipeline runs here; shared with the Spark interop test). */
   static void write(String table, List<GenericRecord> rows) throws Exception {
-    Pipeline p = pipeline();
+    Pipeline p = Pipeline.create(options());
     p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
         .apply(DeltaWrite.to(table, SCHEMA).partitionedBy("order_date"));
     assertThat(p.run().waitUntilFinish(), is(PipelineResult.State.DONE));
   }
 
-  private static void assertReads(DeltaRead read, List<GenericRecord> expected) throws Exception {
-    Pipeline p = pipeline();
+  private void assertReads(DeltaRead read, List<GenericRecord> expected) throws Exception {
+    Pipeline p = beam.pipeline(options());
     PAssert.that(p.apply(read).apply(MapElements.into(TypeDescriptors.strings()).via(DeltaRoundTripTest::text)))
         .containsInAnyOrder(expected.stream().map(DeltaRoundTripTest::text).toList());
     assertThat(p.run().waitUntilFinish(), is(PipelineResult.State.DONE));

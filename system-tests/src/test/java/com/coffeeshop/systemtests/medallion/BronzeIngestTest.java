@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.medallion;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.pipelines.medallion.BronzeIngest;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Bronze against the real MariaDB: the first run loads everything, a run with no change commits
  * nothing, changed and new rows land exactly once, and a re-run of an old range changes nothing.
  */
+@OnEveryRunner
 class BronzeIngestTest {
   private static final List<String> TABLES = List.of(
       "product_category", "products", "stores", "payment_methods", "customers", "orders", "order_details");

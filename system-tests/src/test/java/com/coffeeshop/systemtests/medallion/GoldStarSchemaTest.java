@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.medallion;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.pipelines.medallion.BronzeIngest;
 import com.coffeeshop.pipelines.medallion.DataQualityGate;
 import com.coffeeshop.pipelines.medallion.SilverClean;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * change nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@OnEveryRunner
 class GoldStarSchemaTest {
   private static final LocalDate D1 = LocalDate.of(2026, 11, 1);
   private static final LocalDate D2 = LocalDate.of(2026, 11, 2);

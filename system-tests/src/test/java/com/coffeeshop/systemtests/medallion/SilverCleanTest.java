@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.medallion;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.pipelines.medallion.DataQualityGate;
 import com.coffeeshop.pipelines.medallion.SilverClean;
 import static com.coffeeshop.systemtests.testing.Medallion.bronzeRow;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the day, and the next day's snapshot carries every entity forward with only the day's changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@OnEveryRunner
 class SilverCleanTest {
   private static final LocalDate DAY = LocalDate.of(2026, 11, 10);
   private static final LocalDate NEXT = DAY.plusDays(1);

@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.revenue;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.pipelines.revenue.StoreDailyRevenue;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the parquet rows against the same aggregate computed by MariaDB. The test command runs this class
  * once per runner (direct, flink-local, spark-local), so all three must produce these same rows.
  */
+@OnEveryRunner
 class RunnerPortabilityTest {
   private static LandingZoneDatabase db;
   private static LocalDate day;

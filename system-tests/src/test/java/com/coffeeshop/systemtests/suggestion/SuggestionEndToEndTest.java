@@ -1,5 +1,6 @@
 package com.coffeeshop.systemtests.suggestion;
 
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.pipelines.suggestion.SuggestionPipeline;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -48,6 +49,7 @@ import redis.clients.jedis.Jedis;
  * topic and in MySQL, never a product already ordered; bad events reach the dead-letter topic; a
  * customer who becomes diamond is treated as one within seconds, without a restart.
  */
+@OnEveryRunner
 class SuggestionEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BOOTSTRAP = "127.0.0.1:" + env("COFFEE_KAFKA_PORT", "9092");

@@ -1,5 +1,7 @@
 package com.coffeeshop.transforms.cdc;
 
+import com.coffeeshop.transforms.testing.BeamTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
@@ -8,7 +10,6 @@ import com.coffeeshop.schemas.events.OrderCreated;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -30,8 +31,10 @@ class DecodeOrderEventsTest {
     return p.apply(Create.of(input)).apply(new DecodeOrderEvents(2048));
   }
 
-  private static Pipeline pipeline() {
-    return Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+  @RegisterExtension final BeamTest beam = new BeamTest();
+
+  private Pipeline pipeline() {
+    return beam.pipeline();
   }
 
   @Test

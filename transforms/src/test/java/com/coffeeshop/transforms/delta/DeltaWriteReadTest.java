@@ -1,5 +1,7 @@
 package com.coffeeshop.transforms.delta;
 
+import com.coffeeshop.transforms.testing.BeamTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +19,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -54,8 +55,10 @@ class DeltaWriteReadTest {
     return LocalDate.ofEpochDay((Integer) r.get("order_date")) + "/" + r.get("store_id") + "=" + r.get("revenue");
   }
 
-  private static Pipeline pipeline() {
-    return Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+  @RegisterExtension final BeamTest beam = new BeamTest();
+
+  private Pipeline pipeline() {
+    return beam.pipeline();
   }
 
   private String table() {

@@ -1,5 +1,7 @@
 package com.coffeeshop.transforms.enrich;
 
+import com.coffeeshop.transforms.testing.BeamTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
@@ -8,7 +10,6 @@ import com.coffeeshop.transforms.cdc.CdcMessage;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** Reference CDC events applied to a real Redis. */
 class ApplyReferenceChangesTest {
+  @RegisterExtension final BeamTest beam = new BeamTest();
+
   private final RedisEndpoint redis = TestRedis.endpoint();
   private final ReferenceStore store = ReferenceStore.of(redis);
 
@@ -34,7 +37,7 @@ class ApplyReferenceChangesTest {
 
   @Test
   void appliesInsertsUpdatesAndDeletesAndDeadLettersTheRest() {
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    Pipeline p = beam.pipeline();
     PCollectionTuple out = p.apply(Create.of(List.of(
             event("cdc.customers", 1, "{\"before\":{\"id\":1,\"tier\":\"regular\"},\"after\":{\"id\":1,\"tier\":\"diamond\"},\"op\":\"u\"}"),
             event("cdc.customers", 2, "{\"before\":{\"id\":2,\"tier\":\"gold\"},\"after\":null,\"op\":\"d\"}"),

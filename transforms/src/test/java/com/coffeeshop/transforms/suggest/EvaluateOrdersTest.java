@@ -1,5 +1,7 @@
 package com.coffeeshop.transforms.suggest;
 
+import com.coffeeshop.transforms.testing.BeamTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import com.coffeeshop.schemas.events.DeadLetter;
 import com.coffeeshop.schemas.events.OrderCreated;
 import com.coffeeshop.transforms.enrich.PaymentMethod;
@@ -11,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -42,8 +43,10 @@ class EvaluateOrdersTest {
     return p.apply(Create.of(List.of(orders))).apply(new EvaluateOrders(REDIS, Duration.ofMillis(100)));
   }
 
-  private static Pipeline pipeline() {
-    return Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+  @RegisterExtension final BeamTest beam = new BeamTest();
+
+  private Pipeline pipeline() {
+    return beam.pipeline();
   }
 
   @Test
