@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark of silver → gold (not a test). Two modes:
+# Benchmark of silver → gold (not a test). Every step runs as Airflow runs it: its own JVM on the bundled
+# runner jar (devstack/run-pipeline), timed from process start to exit, with its peak RSS (/usr/bin/time).
+# Two modes:
 #
-#   devstack/bench-medallion.sh design [runner-config…]
+#   devstack/bench-medallion.sh design [--repeat N] [runner-config…]
 #       The design-load day of devstack/bench-bronze.sh (its bronze in .local/bench-lakehouse-<config>, run that
-#       first): silver → gold dimensions → gold facts once per runner config; wall time per step and rows/s.
+#       first): silver → gold dimensions → gold facts N times (default 3) per runner config; each step's time
+#       and peak RSS per run, then the medians.
 #   devstack/bench-medallion.sh history [--orders-per-day N] [runner-config]
 #       31 days of N orders a day (default 20000) in database coffeeshop_hist, bronze once, then silver → gold
 #       day by day; the first and the last day run 3 times and the medians give the cost of a day after 30 days
@@ -16,21 +19,50 @@ cd "$REPO"
 eval "$(devstack/services.sh env)"
 MODE="${1:?usage: bench-medallion.sh design|history [options] [runner-config…]}"
 shift
-BENCH=com.coffeeshop.pipelines.medallion.MedallionBench
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GB; MariaDB on the same machine" >&2
+[ -x /usr/bin/time ] || { echo "[bench] needs GNU time for the peak RSS: apt-get install time" >&2; exit 2; }
+STEPS=(SilverClean GoldDimensions GoldFacts)
+
+# run_day CONFIG LAKE DAY LOG: the three steps, one JVM each; prints "SilverClean 12.3 812" (s, MB RSS) per step
+# and "total 30.1"; a failing step stops the benchmark with its log.
+run_day() {
+  local config="$1" lake="$2" day="$3" log="$4" step total=0 out
+  for step in "${STEPS[@]}"; do
+    if ! COFFEE_PREBUILT=1 /usr/bin/time -f '%e %M' -o "$log.time" devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$step" \
+         "$config" --lakehouse="$lake" --date="$day" >"$log" 2>&1; then
+      echo "[bench] $step failed for $day on $config; its log: $log" >&2; tail -5 "$log" >&2; exit 1
+    fi
+    read -r secs kb < <(tail -1 "$log.time")
+    printf '%s %s %d\n' "$step" "$secs" $((kb / 1024))
+    total=$(awk -v a="$total" -v b="$secs" 'BEGIN {print a + b}')
+  done
+  printf 'total %.1f\n' "$total"
+}
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 case "$MODE" in
   design)
+    REPEAT=3
+    if [ "${1:-}" = --repeat ]; then REPEAT="$2"; shift 2; fi
     CONFIGS=("$@")
     [ $# -eq 0 ] && CONFIGS=(flink-local spark-local)
+    devstack/run-pipeline --build "${CONFIGS[@]}"
     for config in "${CONFIGS[@]}"; do
       LAKE="$REPO/.local/bench-lakehouse-$config"
       [ -d "$LAKE/bronze/orders" ] || { echo "[bench] no bronze in $LAKE: run devstack/bench-bronze.sh $config first" >&2; exit 1; }
       DAY=$(ls "$LAKE/bronze/orders" | sed -n 's/^_partition_date=//p' | sort | tail -1)
-      rm -rf "$LAKE/silver" "$LAKE/gold"
-      echo "[bench] $config: silver → gold for $DAY" >&2
-      devstack/run-pipeline "$BENCH" "$config" --lakehouse="$LAKE" --date="$DAY" --days=1 --repeat=1 \
-        | tee "$REPO/.local/bench-medallion-design-$config.log" | grep -E '^(day|20)'
+      RESULTS="$REPO/.local/bench-medallion-design-$config.txt"
+      : > "$RESULTS"
+      for run in $(seq 1 "$REPEAT"); do
+        rm -rf "$LAKE/silver" "$LAKE/gold"
+        echo "[bench] $config: silver → gold for $DAY, run $run of $REPEAT" >&2
+        run_day "$config" "$LAKE" "$DAY" "$REPO/.local/bench-medallion-design-$config.log" | sed "s/^/run$run /" | tee -a "$RESULTS"
+      done
+      echo "== $config, $DAY, median of $REPEAT runs (each step its own JVM, start-up included) =="
+      for step in "${STEPS[@]}" total; do
+        printf '  %-15s %7.1f s   peak RSS %s MB\n' "$step" "$(awk -v s="$step" '$2 == s {print $3}' "$RESULTS" | median)" \
+          "$(awk -v s="$step" '$2 == s {print $4}' "$RESULTS" | sort -n | tail -1)"
+      done
     done
     ;;
   history)
@@ -70,8 +102,21 @@ case "$MODE" in
     devstack/run-pipeline com.coffeeshop.pipelines.medallion.BronzeIngest "$CONFIG" --dbHost="$COFFEE_DB_HOST" \
       --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --from=2026-09-01T00:00:00Z \
       >"$REPO/.local/bench-medallion-history-bronze.log" 2>&1
-    devstack/run-pipeline "$BENCH" "$CONFIG" --lakehouse="$LAKE" --date="$FIRST" --days=31 --repeat=3 \
-      | tee "$REPO/.local/bench-medallion-history-$CONFIG.log" | grep -E '^(day|20|first)'
+    devstack/run-pipeline --build "$CONFIG"
+    RESULTS="$REPO/.local/bench-medallion-history-$CONFIG.txt"
+    : > "$RESULTS"
+    for n in $(seq 0 30); do
+      day=$(date -u -d "$FIRST + $n day" +%F)
+      runs=1; { [ "$n" = 0 ] || [ "$n" = 30 ]; } && runs=3
+      for run in $(seq 1 "$runs"); do
+        # A repeated day starts again from the silver and gold of the day before it.
+        total=$(run_day "$CONFIG" "$LAKE" "$day" "$REPO/.local/bench-medallion-history-$CONFIG.log" | awk '$1 == "total" {print $2}')
+        echo "$day run$run $total" | tee -a "$RESULTS"
+      done
+    done
+    first=$(awk -v d="$FIRST" '$1 == d {print $3}' "$RESULTS" | median)
+    last=$(awk -v d="$(date -u -d "$FIRST + 30 day" +%F)" '$1 == d {print $3}' "$RESULTS" | median)
+    printf 'first day median %.1f s, day 31 median %.1f s: %.2fx (goal <= 1.2x)\n' "$first" "$last" "$(awk -v a="$last" -v b="$first" 'BEGIN {print a / b}')"
     ;;
   *)
     echo "usage: bench-medallion.sh design|history …" >&2

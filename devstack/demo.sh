@@ -92,7 +92,8 @@ trap cleanup EXIT
 trap 'echo; echo "interrupted" >&2; exit 130' INT TERM
 
 step "Build (once; every later step reuses it)"
-mvn -B -q install -DskipTests
+mvn -B -q install -DskipTests -P bundle   # the modules, the DirectRunner jar and the tools jar
+devstack/run-pipeline --build "$JOB_RUNNER" "$BATCH_RUNNER"   # the runner jars the job and the batch start with java
 export COFFEE_PREBUILT=1
 
 if [ "$EXTERNAL" = 1 ]; then

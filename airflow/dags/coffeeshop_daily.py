@@ -4,7 +4,7 @@ bronze → silver (with its data-quality gate) → gold dimensions → gold fact
 ``BeamRunJavaPipelineOperator`` running the pipelines' bundled jar on the runner chosen by the
 ``runner_config`` param (a file of ``runner-configs/``: direct, flink-local, flink-cluster,
 spark-local, spark-cluster), with no code change; then the day's KPI report (HTML with PNG charts)
-from the gold tables, written by the same jar's ``coffee kpi-report`` tool.
+from the gold tables, written by ``coffee kpi-report`` of the operator tools' jar.
 
 The logical date drives every layer after bronze (``--date={{ ds }}``): backfills and re-runs of a
 past day give the same tables, because each step replaces that day only. Bronze always ingests what
@@ -19,6 +19,8 @@ the environment of the workers:
 - ``COFFEESHOP_JAR_DIR``: where ``coffeeshop-pipelines-{direct,flink,spark}.jar`` are
   (default ``$COFFEESHOP_HOME/pipelines/target``; build with
   ``mvn -pl pipelines -am package -DskipTests -P bundle[,flink-runner|,spark-runner]``);
+- ``COFFEESHOP_TOOLS_JAR``: the operator tools' jar, for the KPI report (default
+  ``$COFFEESHOP_HOME/tools/target/coffeeshop-tools.jar``; build with ``mvn install -DskipTests -P bundle``);
 - ``COFFEESHOP_LAKEHOUSE``: the lakehouse root (default ``$COFFEESHOP_HOME/.local/lakehouse``);
 - ``COFFEESHOP_REPORTS``: where the KPI reports go (default: ``reports/`` beside the lakehouse);
 - ``COFFEESHOP_RUNNER_CONFIG``: the default of the ``runner_config`` param (default ``direct``);
@@ -39,13 +41,15 @@ from airflow.sdk import DAG, BaseHook, Param, task
 HOME = Path(os.environ.get("COFFEESHOP_HOME", Path(__file__).resolve().parents[2]))
 RUNNER_CONFIGS = HOME / "runner-configs"
 JAR_DIR = Path(os.environ.get("COFFEESHOP_JAR_DIR", HOME / "pipelines" / "target"))
+TOOLS_JAR = Path(os.environ.get("COFFEESHOP_TOOLS_JAR", HOME / "tools" / "target" / "coffeeshop-tools.jar"))
 LAKEHOUSE = os.environ.get("COFFEESHOP_LAKEHOUSE", str(HOME / ".local" / "lakehouse"))
 REPORTS = os.environ.get("COFFEESHOP_REPORTS", str(Path(LAKEHOUSE).parent / "reports"))
 CONNECTION = "coffeeshop_landing_zone"
 PASSWORD_ENV = "COFFEE_BATCH_PASSWORD"
 CONFIGS = sorted(p.stem for p in RUNNER_CONFIGS.glob("*.conf"))
 JARS = {"DirectRunner": "direct", "FlinkRunner": "flink", "SparkRunner": "spark"}
-# The module opens Flink, Spark and Arrow need on Java 17: jdk17.opens of pom.xml (a test keeps them equal).
+# The module opens Flink, Spark and Arrow need on Java 17: jdk17.opens of pom.xml (a test keeps them equal to
+# what the Java reader of runner-configs, com.coffeeshop.pipelines.launch.RunnerConfig, gives run-pipeline).
 JAVA17_FLAGS = " ".join([
     "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
     "--add-exports=java.base/sun.util.calendar=ALL-UNNAMED",
@@ -64,7 +68,10 @@ RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECON
 
 
 def read_runner_config(name: str) -> dict[str, str]:
-    """runner-configs/<name>.conf: one ``option=value`` per line, ``#`` comments (as the README and tests use)."""
+    """runner-configs/<name>.conf: one ``option=value`` per line, ``#`` comments.
+
+    A small copy of the Java reader (RunnerConfig) because the DAG must know the runner before it can
+    pick the jar that holds that reader; airflow/tests compare the two on every config file."""
     path = RUNNER_CONFIGS / f"{name}.conf"
     if not path.is_file():
         raise ValueError(f"runner_config '{name}': no {path}; choose one of {CONFIGS}")
@@ -146,9 +153,11 @@ with DAG(
 
     @task(task_id="kpi_report")
     def kpi_report(ds=None, params=None) -> str:
-        """The day's KPI page from the gold tables (a JVM tool in the same jar, not a pipeline)."""
-        jar = bundled_jar(read_runner_config(params["runner_config"])["runner"])
-        run = subprocess.run(["java", "-Djava.awt.headless=true", "-cp", jar, "com.coffeeshop.pipelines.tools.CoffeeCli",
+        """The day's KPI page from the gold tables (an operator tool in the tools' jar, not a pipeline)."""
+        if not TOOLS_JAR.is_file():
+            raise FileNotFoundError(f"{TOOLS_JAR} is missing: build it with mvn install -DskipTests -P bundle,"
+                                    " or point COFFEESHOP_TOOLS_JAR at it")
+        run = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(TOOLS_JAR),
                               "kpi-report", "--lakehouse", LAKEHOUSE, "--date", ds, "--out", REPORTS],
                              capture_output=True, text=True)
         print(run.stdout)

@@ -84,10 +84,22 @@ def test_the_dag_imports_with_its_tasks_in_order(dag):
         assert "password" not in json.dumps(getattr(task, "pipeline_options", {})).lower()
 
 
-def test_java17_flags_are_the_poms():
+def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
+    """run-pipeline and the tests read runner-configs with RunnerConfig (Java); the DAG with its own small copy."""
+    from coffeeshop_daily import CONFIGS, JARS, JAVA17_FLAGS, read_runner_config
     pom = (REPO / "pom.xml").read_text()
-    from coffeeshop_daily import JAVA17_FLAGS
     assert JAVA17_FLAGS.split() == re.search(r"<jdk17.opens>(.*?)</jdk17.opens>", pom).group(1).split()
+    assert len(CONFIGS) >= 5
+    for name in CONFIGS:
+        java = subprocess.run(["java", f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}", "-cp",
+                               str(REPO / "pipelines" / "target" / "classes"),
+                               "com.coffeeshop.pipelines.launch.RunnerConfig", name],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+        bundle, flags, args = java[0], java[1], java[2:]
+        options = read_runner_config(name)
+        assert JARS[options["runner"]] == bundle, name
+        assert flags.split() == JAVA17_FLAGS.split(), name
+        assert sorted(f"--{k}={v}" for k, v in options.items()) == sorted(args), name
 
 
 def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):

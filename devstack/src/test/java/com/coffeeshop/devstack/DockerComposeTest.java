@@ -123,6 +123,10 @@ class DockerComposeTest {
     assertThat(volumes, hasItems("../airflow/dags:/opt/airflow/dags:ro", "../runner-configs:/opt/coffeeshop/runner-configs:ro",
         "lakehouse:/lakehouse", "../.local/reports:/reports"));
     assertThat(((Map<String, Object>) airflow.get("environment")).get("COFFEESHOP_REPORTS"), is("/reports"));
+    // The KPI report runs from the tools' jar, which is not in the runner jars' folder.
+    assertThat(volumes, hasItems("../tools/target:/opt/coffeeshop/tools:ro"));
+    assertThat(((Map<String, Object>) airflow.get("environment")).get("COFFEESHOP_TOOLS_JAR"),
+        is("/opt/coffeeshop/tools/coffeeshop-tools.jar"));
     Path dockerfile = REPO.resolve("docker").resolve(((Map<String, String>) airflow.get("build")).get("context"))
         .normalize().resolve(((Map<String, String>) airflow.get("build")).get("dockerfile"));
     String text = Files.readString(dockerfile);
@@ -132,5 +136,25 @@ class DockerComposeTest {
     for (String worker : List.of("flink-taskmanager", "spark-worker")) {
       assertThat(worker, (List<String>) services.get(worker).get("volumes"), hasItems("lakehouse:/lakehouse"));
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void runnerWorkersHaveTheDatabasePasswordsTheJobsReadThere() {
+    for (String worker : List.of("flink-taskmanager", "spark-worker")) {
+      Map<String, Object> env = (Map<String, Object>) services.get(worker).get("environment");
+      assertThat(worker, env, org.hamcrest.Matchers.hasKey("COFFEE_APP_PASSWORD"));
+      assertThat(worker, env, org.hamcrest.Matchers.hasKey("COFFEE_BATCH_PASSWORD"));
+      assertThat(worker, String.valueOf(env.get("COFFEE_APP_PASSWORD")), matchesPattern("\\$\\{COFFEE_APP_PASSWORD:\\?[^}]*}"));
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void redisKeepsItsDataAcrossARestart() {
+    Map<String, Object> redis = services.get("redis");
+    List<String> command = (List<String>) redis.get("command");
+    assertThat(String.join(" ", command), org.hamcrest.Matchers.containsString("--appendonly yes"));
+    assertThat((List<String>) redis.get("volumes"), hasItems("redis-data:/data"));
   }
 }

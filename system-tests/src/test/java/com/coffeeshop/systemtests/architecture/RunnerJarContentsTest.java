@@ -52,7 +52,9 @@ class RunnerJarContentsTest {
 
   @Test
   void theToolsJarCarriesWhatTheRunnerJarsMustNot() throws IOException {
-    List<String> entries = entries(Repo.path("tools", "target", "coffeeshop-tools.jar"));
+    Path jar = Repo.path("tools", "target", "coffeeshop-tools.jar");
+    assertThat("the tools jar is built with -P bundle (devstack/test.sh does): " + jar, Files.isRegularFile(jar));
+    List<String> entries = entries(jar);
     for (String prefix : List.of("picocli/", "org/apache/commons/csv/", "org/jfree/", "com/coffeeshop/tools/")) {
       assertThat(entries.stream().filter(e -> e.startsWith(prefix)).limit(1).toList(), not(empty()));
     }

@@ -1,6 +1,7 @@
 package com.coffeeshop.transforms.enrich;
 
 import com.coffeeshop.schemas.events.DeadLetter;
+import com.coffeeshop.transforms.cdc.PersonalData;
 import com.coffeeshop.transforms.cdc.CdcMessage;
 import com.coffeeshop.transforms.cdc.ChangeEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,7 +86,9 @@ public class ApplyReferenceChanges extends PTransform<PCollection<CdcMessage>, P
         out.get(APPLIED).output(table + ":" + id);
       } catch (ChangeEvent.BadEvent e) {
         dead.inc();
-        out.get(DEAD_LETTERS).output(new DeadLetter(m.source(), m.key(), m.value(), "ApplyReferenceChanges",
+        // A customer's event carries name and phone number: the dead letter keeps the rest.
+        String payload = m.topic().endsWith(".customers") ? PersonalData.redact(m.value()) : m.value();
+        out.get(DEAD_LETTERS).output(new DeadLetter(m.source(), m.key(), payload, "ApplyReferenceChanges",
             e.getMessage(), System.currentTimeMillis()));
       }
     }

@@ -44,7 +44,7 @@ class ApplyReferenceChangesTest {
             event("cdc.products", 3, "{\"after\":{\"id\":\"CF02\",\"name\":\"Bạc xỉu\",\"category_id\":1,\"unit_price\":39000},\"op\":\"c\"}"),
             event("cdc.products", 4, "{\"before\":{},\"after\":{\"id\":\"CF01\",\"name\":\"Cà phê đen đá\",\"unit_price\":31000},\"op\":\"u\"}"),
             event("cdc.payment_methods", 5, "{\"after\":{\"id\":6,\"method_name\":\"Bank Transfer\",\"bank\":null},\"op\":\"c\"}"),
-            event("cdc.customers", 6, "{\"after\":{\"id\":3},\"op\":\"c\"}"),
+            event("cdc.customers", 6, "{\"after\":{\"id\":3,\"name\":\"Nguyễn Văn An\",\"phone_number\":\"0901234567\"},\"op\":\"c\"}"),
             event("cdc.customers", 7, null))))
         .apply(new ApplyReferenceChanges(redis));
     PAssert.that(out.get(ApplyReferenceChanges.APPLIED))
@@ -53,6 +53,10 @@ class ApplyReferenceChangesTest {
             .apply(MapElements.into(TypeDescriptors.strings()).via((DeadLetter d) -> d.source() + " " + d.reason())))
         .containsInAnyOrder("cdc.customers/0@6 missing field 'tier'",
             "cdc.customers/0@7 tombstone (null value): no change to decode");
+    // The dead letter keeps the customer's id and the event's shape, not the name or the phone number.
+    PAssert.that(out.get(ApplyReferenceChanges.DEAD_LETTERS)
+            .apply(MapElements.into(TypeDescriptors.strings()).via((DeadLetter d) -> String.valueOf(d.payload()))))
+        .containsInAnyOrder("{\"after\":{\"id\":3,\"name\":\"<redacted>\",\"phone_number\":\"<redacted>\"},\"op\":\"c\"}", "null");
     p.run().waitUntilFinish();
 
     assertThat("a customer who became diamond", store.tiers(List.of(1, 2, 3)), is(Map.of(1, "diamond")));

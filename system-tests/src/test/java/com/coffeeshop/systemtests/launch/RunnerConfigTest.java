@@ -1,0 +1,60 @@
+package com.coffeeshop.systemtests.launch;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.coffeeshop.pipelines.launch.RunnerConfig;
+import com.coffeeshop.systemtests.testing.Repo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one reader of runner-configs/, used by devstack/run-pipeline and the tests. */
+class RunnerConfigTest {
+  @Test
+  void everyShippedConfigNamesARunnerWithAJar() {
+    assertThat(RunnerConfig.available(), hasItems("direct", "flink-local", "flink-cluster", "spark-local", "spark-cluster"));
+    for (String name : RunnerConfig.available()) {
+      RunnerConfig config = RunnerConfig.load(name);
+      assertThat(name, RunnerConfig.BUNDLES.get(config.runner()), is(config.bundle()));
+      assertThat(name, config.args(), hasItem("--runner=" + config.runner()));
+    }
+    assertThat(RunnerConfig.load("flink-local").args(), hasItem("--flinkMaster=[local]"));
+  }
+
+  @Test
+  void theJvmFlagsAreThePomsJava17Opens() throws IOException {
+    Matcher opens = Pattern.compile("<jdk17.opens>(.*?)</jdk17.opens>", Pattern.DOTALL)
+        .matcher(Files.readString(Repo.path("pom.xml")));
+    assertThat(opens.find(), is(true));
+    assertThat(List.of(RunnerConfig.jvmFlags().trim().split("\\s+")), is(List.of(opens.group(1).trim().split("\\s+"))));
+  }
+
+  @Test
+  void aFileOutsideTheFolderIsReadWithCommentsAndValuesKeptWhole(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("mine.conf");
+    Files.writeString(file, "# my cluster\nrunner=SparkRunner\nsparkMaster=spark://host a:7077\n\n");
+    RunnerConfig config = RunnerConfig.load(file.toString());
+    assertThat(config.bundle(), is("spark"));
+    assertThat(config.args(), is(List.of("--runner=SparkRunner", "--sparkMaster=spark://host a:7077")));
+  }
+
+  @Test
+  void anUnknownConfigOrARunnerlessFileSaysWhatToDo(@TempDir Path dir) throws IOException {
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> RunnerConfig.load("flink-locl"));
+    assertThat(unknown.getMessage(), containsString("flink-local"));
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "flinkMaster=[local]\n");
+    IllegalArgumentException runnerless = assertThrows(IllegalArgumentException.class, () -> RunnerConfig.load(file.toString()));
+    assertThat(runnerless.getMessage(), containsString("runner="));
+  }
+}
