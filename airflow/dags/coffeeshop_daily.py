@@ -30,6 +30,7 @@ the environment of the workers:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -80,10 +81,21 @@ def read_runner_config(name: str) -> dict[str, str]:
         line = line.strip()
         if line and not line.startswith(("#", "!")):
             key, _, value = line.partition("=")
-            options[key.strip()] = value.strip()
+            options[key.strip()] = _expand(path, key.strip(), value.strip())
     if "runner" not in options:
         raise ValueError(f"{path} names no runner (runner=DirectRunner|FlinkRunner|SparkRunner)")
     return options
+
+
+def _expand(path, option: str, value: str) -> str:
+    """${NAME} and ${NAME:-default} from the environment, as RunnerConfig.expand does."""
+    def one(m):
+        v = os.environ.get(m.group(1)) or m.group(2)
+        if v is None:
+            raise ValueError(f"{path}: option {option} uses ${{{m.group(1)}}}, which is not set;"
+                             f" export it or give a default as ${{{m.group(1)}:-value}}")
+        return v
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}", one, value)
 
 
 def bundled_jar(runner: str) -> str:

@@ -1,16 +1,9 @@
 package com.coffeeshop.tools;
 
-import com.coffeeshop.transforms.enrich.PaymentMethod;
-import com.coffeeshop.transforms.enrich.Product;
+import com.coffeeshop.transforms.enrich.ReferenceData;
 import com.coffeeshop.transforms.enrich.RedisEndpoint;
 import com.coffeeshop.transforms.enrich.ReferenceStore;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,13 +13,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Loads the suggestion job's reference data from MySQL into Redis (customer tiers, payment methods,
- * products), replacing what was there in one atomic step. The running job keeps Redis fresh from CDC
- * afterwards; run this at start-up or to repair drift.
+ * products). A versioned merge, not a replace: an entry that the running job updated from CDC after
+ * this command read MySQL keeps the newer value, and rows deleted in MySQL leave Redis. The job keeps
+ * Redis fresh from CDC and reloads it by itself when Redis restarts empty; run this to repair drift.
  */
 @Command(
     name = "warm-cache",
     mixinStandardHelpOptions = true,
-    description = "Load the reference data the suggestion job needs from MySQL into Redis (atomic replace).")
+    description = "Load the reference data the suggestion job needs from MySQL into Redis (versioned merge: never overwrites a newer change).")
 public class WarmCacheCommand implements Callable<Integer> {
   @Mixin DbConnectionOptions db;
 
@@ -41,25 +35,16 @@ public class WarmCacheCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     db.withDefaults("coffee_batch", "COFFEE_BATCH_PASSWORD");
-    Map<Integer, String> tiers = new HashMap<>();
-    List<PaymentMethod> methods = new ArrayList<>();
-    List<Product> products = new ArrayList<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT id, tier FROM customers")) {
-        while (rs.next()) tiers.put(rs.getInt(1), rs.getString(2));
-      }
-      try (ResultSet rs = s.executeQuery("SELECT id, method_name, bank FROM payment_methods")) {
-        while (rs.next()) methods.add(new PaymentMethod(rs.getInt(1), rs.getString(2), rs.getString(3)));
-      }
-      try (ResultSet rs = s.executeQuery("SELECT id, name, unit_price FROM products")) {
-        while (rs.next()) products.add(new Product(rs.getString(1), rs.getString(2), rs.getInt(3)));
-      }
+    ReferenceData data;
+    try (Connection c = db.connect()) {
+      data = ReferenceData.read(c);
     }
     ReferenceStore store = ReferenceStore.of(new RedisEndpoint(redisHost, redisPort));
-    store.replaceAll(tiers, methods, products);
-    spec.commandLine().getOut().printf("redis %s:%d: %d customer tiers, %d payment methods, %d products%n",
+    long written = store.merge(data);
+    spec.commandLine().getOut().printf("redis %s:%d: %d customer tiers, %d payment methods, %d products (%d entries"
+            + " written, the rest already as new or newer)%n",
         redisHost, redisPort, store.size(ReferenceStore.CUSTOMER_TIER), store.size(ReferenceStore.PAYMENT_METHOD),
-        store.size(ReferenceStore.PRODUCT));
+        store.size(ReferenceStore.PRODUCT), written);
     return 0;
   }
 }

@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A file of {@code runner-configs/}: the pipeline options that choose and tune a runner, one
- * {@code option=value} per line ({@code #} comments), in {@link Properties} syntax. This is the one
+ * {@code option=value} per line ({@code #} comments), in {@link Properties} syntax; values may use
+ * {@code ${NAME}} or {@code ${NAME:-default}} from the environment. This is the one
  * reader of those files in Java: the launcher ({@code devstack/run-pipeline}, through {@link #main})
  * and the tests use it; the Airflow DAG's small Python reader is tested against it.
  *
@@ -55,7 +58,9 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
       throw new UncheckedIOException("cannot read runner config " + file, e);
     }
     Map<String, String> options = new TreeMap<>();
-    props.stringPropertyNames().forEach(k -> options.put(k, props.getProperty(k).strip()));
+    for (String k : props.stringPropertyNames()) {
+      options.put(k, expand(file, k, props.getProperty(k).strip()));
+    }
     String runner = options.get("runner");
     if (runner == null || !BUNDLES.containsKey(runner)) {
       throw new IllegalArgumentException(file + " must name a runner: runner=" + String.join("|", new TreeMap<>(BUNDLES).keySet())
@@ -63,6 +68,31 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
     }
     String name = file.getFileName().toString().replaceFirst("\\.conf$", "");
     return new RunnerConfig(name, file, Map.copyOf(options));
+  }
+
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+  /**
+   * Replaces {@code ${NAME}} and {@code ${NAME:-default}} in a value with the environment variable
+   * (so a config can put durable state under {@code $COFFEE_HOME}); an unset variable without a
+   * default is an error naming it.
+   */
+  static String expand(Path file, String option, String value) {
+    Matcher m = VARIABLE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = System.getenv(m.group(1));
+      if (v == null || v.isEmpty()) {
+        v = m.group(2);
+      }
+      if (v == null) {
+        throw new IllegalArgumentException(file + ": option " + option + " uses ${" + m.group(1) + "}, which is not set;"
+            + " export it or give a default as ${" + m.group(1) + ":-value}");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   /** The names of the configs in {@link #directory()}, sorted. */

@@ -9,6 +9,7 @@ import com.coffeeshop.schemas.events.SuggestionAccepted;
 import com.coffeeshop.schemas.events.Topics;
 import com.coffeeshop.transforms.cdc.CdcMessage;
 import com.coffeeshop.transforms.cdc.DecodeOrderEvents;
+import com.coffeeshop.transforms.cdc.SafeOffsetCommits;
 import com.coffeeshop.transforms.enrich.ApplyReferenceChanges;
 import com.coffeeshop.transforms.enrich.RedisEndpoint;
 import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
@@ -170,11 +171,12 @@ public class SuggestionPipeline {
         .apply("ReadOrderEvents", new ReadCdc(options, List.of(options.getOrdersTopic())))
         .apply("DecodeOrderEvents", new DecodeOrderEvents());
     PCollectionTuple evaluated = decoded.get(DecodeOrderEvents.ORDERS)
-        .apply("EvaluateOrders", new EvaluateOrders(redis, ttl));
+        .apply("EvaluateOrders", new EvaluateOrders(redis, ttl, db));
     PCollectionTuple proposed = evaluated.get(EvaluateOrders.ELIGIBLE)
         .apply("SuggestProduct", new SuggestProduct(db, redis, ttl, pickStrategy(options), discount));
-    proposed.get(SuggestProduct.PROPOSED)
-        .apply("RecordSuggestion", new RecordSuggestion(db))
+    PCollectionTuple recorded = proposed.get(SuggestProduct.PROPOSED)
+        .apply("RecordSuggestion", new RecordSuggestion(db));
+    recorded.get(RecordSuggestion.RECORDED)
         .apply("ToJson", MapElements.into(kvStrings()).via(s -> KV.of(s.order_id(), json(s))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("PublishSuggestions", write(options, options.getSuggestionsTopic()));
@@ -186,6 +188,7 @@ public class SuggestionPipeline {
     PCollectionList.of(decoded.get(DecodeOrderEvents.DEAD_LETTERS))
         .and(evaluated.get(EvaluateOrders.DEAD_LETTERS))
         .and(proposed.get(SuggestProduct.DEAD_LETTERS))
+        .and(recorded.get(RecordSuggestion.DEAD_LETTERS))
         .and(reference.get(ApplyReferenceChanges.DEAD_LETTERS))
         .apply("FlattenDeadLetters", Flatten.pCollections())
         .apply("DeadLetterToJson", MapElements.into(kvStrings()).via(d -> KV.of(d.source(), json(d))))
@@ -254,6 +257,8 @@ public class SuggestionPipeline {
           .withKeyDeserializer(StringDeserializer.class)
           .withValueDeserializer(StringDeserializer.class)
           .withConsumerConfigUpdates(consumer)
+          // Offsets reach the group only once the records' effects are done, on every runner.
+          .withConsumerFactoryFn(SafeOffsetCommits.consumerFactory())
           .commitOffsetsInFinalize();
       return input
           .apply("ReadKafka", read)

@@ -19,7 +19,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Keeps the Redis reference data in step with MySQL: applies Debezium events of {@code customers},
  * {@code products} and {@code payment_methods} (insert, update, snapshot read → HSET; delete → HDEL).
  * Emits the id of every applied change; undecodable events go to {@link #DEAD_LETTERS}.
- * Idempotent: re-applying an event leaves Redis as it was.
+ * Idempotent and order-safe: each write carries the row's {@code updated_at}, and Redis keeps the
+ * newest version, so a replayed old event or a concurrent warm-up never overwrites a newer value.
  */
 public class ApplyReferenceChanges extends PTransform<PCollection<CdcMessage>, PCollectionTuple> {
   /** "table:id" of each change applied to Redis. */
@@ -61,24 +62,28 @@ public class ApplyReferenceChanges extends PTransform<PCollection<CdcMessage>, P
         ChangeEvent event = ChangeEvent.parse(m.value(), 64 * 1024);
         boolean delete = "d".equals(event.op());
         JsonNode row = event.row();
+        // The row's updated_at orders this change against the warm-up and read-through (ReferenceStore).
+        long version = ChangeEvent.longInteger(row, "updated_at");
+        ReferenceStore.Mode mode = "c".equals(event.op()) ? ReferenceStore.Mode.CREATE : ReferenceStore.Mode.CHANGE;
         String table = m.topic().substring(m.topic().lastIndexOf('.') + 1);
         String id;
         switch (table) {
           case "customers" -> {
             id = String.valueOf(ChangeEvent.integer(row, "id"));
-            if (delete) store.delete(ReferenceStore.CUSTOMER_TIER, id);
-            else store.putCustomer(Integer.parseInt(id), ChangeEvent.text(row, "tier"));
+            if (delete) store.delete(ReferenceStore.CUSTOMER_TIER, id, version, mode);
+            else store.putCustomer(Integer.parseInt(id), ChangeEvent.text(row, "tier"), version, mode);
           }
           case "payment_methods" -> {
             id = String.valueOf(ChangeEvent.integer(row, "id"));
-            if (delete) store.delete(ReferenceStore.PAYMENT_METHOD, id);
+            if (delete) store.delete(ReferenceStore.PAYMENT_METHOD, id, version, mode);
             else store.putPaymentMethod(new PaymentMethod(Integer.parseInt(id),
-                ChangeEvent.text(row, "method_name"), ChangeEvent.optionalText(row, "bank")));
+                ChangeEvent.text(row, "method_name"), ChangeEvent.optionalText(row, "bank")), version, mode);
           }
           case "products" -> {
             id = ChangeEvent.text(row, "id");
-            if (delete) store.delete(ReferenceStore.PRODUCT, id);
-            else store.putProduct(new Product(id, ChangeEvent.text(row, "name"), ChangeEvent.integer(row, "unit_price")));
+            if (delete) store.delete(ReferenceStore.PRODUCT, id, version, mode);
+            else store.putProduct(new Product(id, ChangeEvent.text(row, "name"), ChangeEvent.integer(row, "unit_price")),
+                version, mode);
           }
           default -> throw new ChangeEvent.BadEvent("topic " + m.topic() + " is not a reference table this job follows");
         }

@@ -3,6 +3,7 @@ package com.coffeeshop.transforms.enrich;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.coffeeshop.transforms.cdc.SafeOffsetCommits;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
-import redis.clients.jedis.Transaction;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -32,6 +36,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  *   <li>{@code coffee:payment_method}: payment method id → {@code {"method_name","bank"}};
  *   <li>{@code coffee:product}: product id → {@code {"name","unit_price"}}.
  * </ul>
+ *
+ * <p>Every entry has a version, the {@code updated_at} of its MySQL row (epoch ms), in a hash beside it
+ * ({@code coffee:customer_tier:version}, …); writers only replace an older version, so the warm-up,
+ * the read-through and the CDC follower can run at the same time and the newest row always wins.
  *
  * <p>Calls retry with exponential backoff (0.1 s to 5 s, for up to a minute) while Redis is
  * unreachable, then fail, so a runner retries the bundle instead of losing it. One pool per endpoint
@@ -61,6 +69,8 @@ public final class ReferenceStore {
             .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
             .withMaxDuration(Duration.ofSeconds(60))
             .withMaxRetries(-1)
+            // Given up: nothing after this record may be committed as consumed (SafeOffsetCommits).
+            .onRetriesExceeded(e -> SafeOffsetCommits.halt("Redis " + endpoint + ": " + e.getException()))
             .onRetry(e -> LOG.warn("Redis {} unavailable (attempt {}), retrying: {}", endpoint,
                 e.getAttemptCount(), e.getLastException().getMessage()))
             .build());
@@ -110,63 +120,118 @@ public final class ReferenceStore {
     return out;
   }
 
-  // ---- writes (cache warmer and CDC follower) ----
+  // ---- writes (cache warmer, CDC follower, read-through) ----
 
-  public void putCustomer(int id, String tier) {
-    call(j -> j.hset(CUSTOMER_TIER, String.valueOf(id), tier));
-  }
-
-  public void putPaymentMethod(PaymentMethod m) {
-    call(j -> j.hset(PAYMENT_METHOD, String.valueOf(m.id()), toJson(m)));
-  }
-
-  public void putProduct(Product p) {
-    call(j -> j.hset(PRODUCT, p.id(), toJson(p)));
-  }
-
-  public void delete(String hash, String id) {
-    call(j -> j.hdel(hash, id));
+  /** How a write competes with what Redis already holds for the same id. */
+  public enum Mode {
+    /** A CDC update or delete: applied unless Redis holds a newer version. */
+    CHANGE,
+    /** A CDC insert: like CHANGE, and it also brings back an id that was deleted later (a re-insert). */
+    CREATE,
+    /** A row read from MySQL earlier (warm-up, read-through): applied only over an older version. */
+    SNAPSHOT
   }
 
   /**
-   * Replaces all three hashes at once: written under temporary names, then renamed in one MULTI, so a
-   * reader sees either the old or the new reference data, never a half-written mix.
+   * Writes or deletes one entry if its version wins (see {@link Mode}); deletes keep a tombstone
+   * version so an older snapshot cannot bring the row back. Versions live in {@code <hash>:version}.
    */
-  public void replaceAll(Map<Integer, String> tiers, Collection<PaymentMethod> methods, Collection<Product> products) {
-    call(j -> {
-      String suffix = ":loading";
-      j.del(CUSTOMER_TIER + suffix, PAYMENT_METHOD + suffix, PRODUCT + suffix);
-      Map<String, String> batch = new HashMap<>();
-      for (Map.Entry<Integer, String> e : tiers.entrySet()) {
-        batch.put(String.valueOf(e.getKey()), e.getValue());
-        if (batch.size() == 5000) {
-          j.hset(CUSTOMER_TIER + suffix, batch);
-          batch.clear();
-        }
-      }
-      if (!batch.isEmpty()) {
-        j.hset(CUSTOMER_TIER + suffix, batch);
-      }
-      Map<String, String> m = new HashMap<>();
-      methods.forEach(pm -> m.put(String.valueOf(pm.id()), toJson(pm)));
-      Map<String, String> p = new HashMap<>();
-      products.forEach(pr -> p.put(pr.id(), toJson(pr)));
-      if (!m.isEmpty()) {
-        j.hset(PAYMENT_METHOD + suffix, m);
-      }
-      if (!p.isEmpty()) {
-        j.hset(PRODUCT + suffix, p);
-      }
-      Transaction t = j.multi();
-      for (String key : List.of(CUSTOMER_TIER, PAYMENT_METHOD, PRODUCT)) {
-        t.del(key);
-      }
-      if (!tiers.isEmpty()) t.rename(CUSTOMER_TIER + suffix, CUSTOMER_TIER);
-      if (!m.isEmpty()) t.rename(PAYMENT_METHOD + suffix, PAYMENT_METHOD);
-      if (!p.isEmpty()) t.rename(PRODUCT + suffix, PRODUCT);
-      t.exec();
-      return null;
+  private static final String PUT_IF_NEWER = String.join("\n",
+      "local cur = redis.call('HGET', KEYS[2], ARGV[1])",
+      "if cur then",
+      "  local deleted = string.sub(cur, 1, 2) == 'd:'",
+      "  local v = tonumber(deleted and string.sub(cur, 3) or cur)",
+      "  local new = tonumber(ARGV[3])",
+      "  if ARGV[4] == 'SNAPSHOT' then if new <= v then return 0 end",
+      "  elseif ARGV[4] == 'CREATE' then if (not deleted) and new < v then return 0 end",
+      "  elseif new < v then return 0 end",
+      "end",
+      "if ARGV[2] == '' then",
+      "  redis.call('HDEL', KEYS[1], ARGV[1])",
+      "  redis.call('HSET', KEYS[2], ARGV[1], 'd:' .. ARGV[3])",
+      "else",
+      "  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])",
+      "  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])",
+      "end",
+      "return 1");
+
+  /**
+   * Set once all three hashes were loaded from MySQL. Absent after Redis restarted empty (or lost its
+   * data): the job then loads everything again by itself ({@link ReferenceCache}).
+   */
+  public static final String LOADED = "coffee:reference_loaded";
+
+  public boolean putCustomer(int id, String tier, long version, Mode mode) {
+    return put(CUSTOMER_TIER, String.valueOf(id), tier, version, mode);
+  }
+
+  public boolean putPaymentMethod(PaymentMethod m, long version, Mode mode) {
+    return put(PAYMENT_METHOD, String.valueOf(m.id()), toJson(m), version, mode);
+  }
+
+  public boolean putProduct(Product p, long version, Mode mode) {
+    return put(PRODUCT, p.id(), toJson(p), version, mode);
+  }
+
+  public boolean delete(String hash, String id, long version, Mode mode) {
+    return put(hash, id, "", version, mode);
+  }
+
+  private boolean put(String hash, String id, String value, long version, Mode mode) {
+    Object applied = call(j -> j.eval(PUT_IF_NEWER, versioned(hash),
+        List.of(id, value, String.valueOf(version), mode.name())));
+    return Long.valueOf(1).equals(applied);
+  }
+
+  /**
+   * Merges a MySQL snapshot into Redis: each row is written unless Redis already holds a newer
+   * version of it (a change CDC applied after the snapshot was read), entries the snapshot no longer
+   * has are deleted unless they changed since {@link ReferenceData#notChangedSinceMs()}, then {@link
+   * #LOADED} is set. Safe to run while the job applies CDC changes. Returns the entries written.
+   */
+  public long merge(ReferenceData data) {
+    Map<String, Collection<String>> present = Map.of(
+        CUSTOMER_TIER, data.tiers().keySet().stream().map(String::valueOf).toList(),
+        PAYMENT_METHOD, data.paymentMethods().keySet().stream().map(String::valueOf).toList(),
+        PRODUCT, data.products().keySet());
+    return call(j -> {
+      Map<String, Set<String>> gone = new HashMap<>();
+      present.forEach((hash, ids) -> {
+        Set<String> g = new HashSet<>(j.hkeys(hash));
+        ids.forEach(g::remove);
+        gone.put(hash, g);
+      });
+      String sha = j.scriptLoad(PUT_IF_NEWER);
+      String snapshot = Mode.SNAPSHOT.name();
+      List<Response<Object>> results = new ArrayList<>();
+      Pipeline p = j.pipelined();
+      data.tiers().forEach((id, t) -> results.add(p.evalsha(sha, versioned(CUSTOMER_TIER),
+          List.of(String.valueOf(id), t.value(), String.valueOf(t.version()), snapshot))));
+      data.paymentMethods().forEach((id, m) -> results.add(p.evalsha(sha, versioned(PAYMENT_METHOD),
+          List.of(String.valueOf(id), toJson(m.value()), String.valueOf(m.version()), snapshot))));
+      data.products().forEach((id, pr) -> results.add(p.evalsha(sha, versioned(PRODUCT),
+          List.of(id, toJson(pr.value()), String.valueOf(pr.version()), snapshot))));
+      gone.forEach((hash, ids) -> ids.forEach(id -> results.add(p.evalsha(sha, versioned(hash),
+          List.of(id, "", String.valueOf(data.notChangedSinceMs()), snapshot)))));
+      p.set(LOADED, String.valueOf(System.currentTimeMillis()));
+      p.sync();
+      return results.stream().filter(r -> Long.valueOf(1).equals(r.get())).count();
     });
+  }
+
+  private static List<String> versioned(String hash) {
+    return List.of(hash, hash + ":version");
+  }
+
+  /** Whether a full load reached this Redis since it last started empty. */
+  public boolean loaded() {
+    return call(j -> j.exists(LOADED));
+  }
+
+  /** Deletes every key of the reference data (values, versions, the loaded mark). */
+  public void clear() {
+    call(j -> j.del(CUSTOMER_TIER, CUSTOMER_TIER + ":version", PAYMENT_METHOD, PAYMENT_METHOD + ":version",
+        PRODUCT, PRODUCT + ":version", LOADED));
   }
 
   public long size(String hash) {

@@ -1,5 +1,6 @@
 package com.coffeeshop.transforms.jdbc;
 
+import com.coffeeshop.transforms.cdc.SafeOffsetCommits;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -33,16 +34,28 @@ public final class JdbcSession implements AutoCloseable {
     this.endpoint = endpoint;
     this.retry = Failsafe.with(
         RetryPolicy.builder()
-            .handle(SQLTransientException.class, SQLNonTransientConnectionException.class, SQLRecoverableException.class)
+            .handleIf(JdbcSession::isTransient)
             .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
             .withMaxDuration(Duration.ofSeconds(60))
             .withMaxRetries(-1)
+            // Given up: nothing after this record may be committed as consumed (SafeOffsetCommits).
+            .onRetriesExceeded(e -> SafeOffsetCommits.halt("MySQL " + endpoint + ": " + e.getException()))
             .onRetry(e -> {
               LOG.warn("MySQL {} unavailable (attempt {}), retrying: {}", endpoint, e.getAttemptCount(),
                   e.getLastException().getMessage());
               closeQuietly();
             })
             .build());
+  }
+
+  /**
+   * Whether an error can succeed when tried again later (the database unreachable, restarting, a lock
+   * timeout or deadlock); anything else (a constraint, a privilege, bad data) fails the same way every
+   * time and belongs in a dead-letter output, not in a retry loop.
+   */
+  public static boolean isTransient(Throwable e) {
+    return e instanceof SQLTransientException || e instanceof SQLNonTransientConnectionException
+        || e instanceof SQLRecoverableException;
   }
 
   public <T> T run(Work<T> work) throws SQLException {

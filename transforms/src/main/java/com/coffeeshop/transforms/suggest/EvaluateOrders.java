@@ -5,6 +5,7 @@ import com.coffeeshop.schemas.events.OrderCreated;
 import com.coffeeshop.transforms.enrich.PaymentMethod;
 import com.coffeeshop.transforms.enrich.RedisEndpoint;
 import com.coffeeshop.transforms.enrich.ReferenceCache;
+import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.beam.sdk.metrics.Counter;
@@ -19,9 +20,10 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Checks each new order against {@link SuggestionRules}, with the customer's tier and the payment
- * method from the Redis reference data (through the in-process {@link ReferenceCache}). Works on the
- * order event alone, so it needs no state: about 99.9 % of orders stop here. An order whose customer
- * or payment method is unknown is a dead letter, not silently ineligible.
+ * method from the Redis reference data (through the in-process {@link ReferenceCache}, which falls
+ * back to MySQL when Redis is empty or lacks the customer). Works on the order event alone, so it
+ * needs no state: about 99.9 % of orders stop here. An order whose customer or payment method is
+ * unknown to MySQL too is a dead letter, not silently ineligible.
  */
 public class EvaluateOrders extends PTransform<PCollection<OrderCreated>, PCollectionTuple> {
   /** Orders that qualify for a suggestion. */
@@ -32,16 +34,22 @@ public class EvaluateOrders extends PTransform<PCollection<OrderCreated>, PColle
 
   private final RedisEndpoint redis;
   private final Duration cacheTtl;
+  private final JdbcEndpoint db;
 
-  public EvaluateOrders(RedisEndpoint redis, Duration cacheTtl) {
+  /**
+   * @param db the landing zone, read when Redis is empty or lacks a customer (see {@link ReferenceCache});
+   *     null to trust Redis alone
+   */
+  public EvaluateOrders(RedisEndpoint redis, Duration cacheTtl, JdbcEndpoint db) {
     this.redis = redis;
     this.cacheTtl = cacheTtl;
+    this.db = db;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<OrderCreated> orders) {
     return orders.apply("CheckRules",
-        ParDo.of(new EvaluateFn(redis, cacheTtl)).withOutputTags(ELIGIBLE, TupleTagList.of(DEAD_LETTERS)));
+        ParDo.of(new EvaluateFn(redis, cacheTtl, db)).withOutputTags(ELIGIBLE, TupleTagList.of(DEAD_LETTERS)));
   }
 
   static class EvaluateFn extends DoFn<OrderCreated, OrderCreated> {
@@ -50,16 +58,18 @@ public class EvaluateOrders extends PTransform<PCollection<OrderCreated>, PColle
     private final Counter dead = Metrics.counter("suggestion", "dead_lettered");
     private final RedisEndpoint redis;
     private final Duration cacheTtl;
+    private final JdbcEndpoint db;
     private transient ReferenceCache cache;
 
-    EvaluateFn(RedisEndpoint redis, Duration cacheTtl) {
+    EvaluateFn(RedisEndpoint redis, Duration cacheTtl, JdbcEndpoint db) {
       this.redis = redis;
       this.cacheTtl = cacheTtl;
+      this.db = db;
     }
 
     @Setup
     public void setup() {
-      cache = ReferenceCache.of(redis, cacheTtl);
+      cache = ReferenceCache.of(redis, cacheTtl, db == null ? null : db.requirePassword());
     }
 
     @ProcessElement

@@ -1,11 +1,14 @@
 package com.coffeeshop.transforms.suggest;
 
+import com.coffeeshop.schemas.events.DeadLetter;
 import com.coffeeshop.schemas.events.SuggestionAccepted;
 import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
 import com.coffeeshop.transforms.jdbc.JdbcSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -13,6 +16,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Records each accepted suggestion as an {@code order_details} line with {@code is_suggestion = 1}
@@ -23,7 +29,16 @@ import org.apache.beam.sdk.values.PCollection;
  * is emitted is read back from the table. So a replay, even one that would now pick another product
  * because the catalog changed, re-publishes the suggestion already made instead of adding one.
  */
-public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>, PCollection<SuggestionAccepted>> {
+public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>, PCollectionTuple> {
+  /** The suggestion stored for each order: the one proposed, or the one an earlier run stored. */
+  public static final TupleTag<SuggestionAccepted> RECORDED = new TupleTag<>() {};
+
+  /**
+   * Suggestions MySQL refuses for good (a line for that product that is not a suggestion, a constraint
+   * or privilege error), with the reason: the job moves on to the next order instead of retrying.
+   */
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
   private final JdbcEndpoint db;
 
   public RecordSuggestion(JdbcEndpoint db) {
@@ -31,12 +46,15 @@ public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>
   }
 
   @Override
-  public PCollection<SuggestionAccepted> expand(PCollection<SuggestionAccepted> proposed) {
-    return proposed.apply("InsertOrderDetail", ParDo.of(new RecordFn(db)));
+  public PCollectionTuple expand(PCollection<SuggestionAccepted> proposed) {
+    return proposed.apply("InsertOrderDetail",
+        ParDo.of(new RecordFn(db)).withOutputTags(RECORDED, TupleTagList.of(DEAD_LETTERS)));
   }
 
   static class RecordFn extends DoFn<SuggestionAccepted, SuggestionAccepted> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Counter suggested = Metrics.counter("suggestion", "suggested");
+    private final Counter dead = Metrics.counter("suggestion", "dead_lettered");
     private final Counter replayed = Metrics.counter("suggestion", "replayed");
     private final Distribution latency = Metrics.distribution("suggestion", "commit_to_suggestion_ms");
     private final JdbcEndpoint db;
@@ -48,7 +66,8 @@ public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>
 
     @Setup
     public void setup() {
-      session = new JdbcSession(db);
+      // On a cluster this runs on the worker: a password missing there fails here, naming the variable.
+      session = new JdbcSession(db.requirePassword());
     }
 
     @Teardown
@@ -59,8 +78,30 @@ public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>
     }
 
     @ProcessElement
-    public void process(@Element SuggestionAccepted s, OutputReceiver<SuggestionAccepted> out) throws SQLException {
-      SuggestionAccepted stored = session.run(c -> {
+    public void process(@Element SuggestionAccepted s, MultiOutputReceiver out) throws Exception {
+      SuggestionAccepted stored;
+      try {
+        stored = insert(s);
+      } catch (SQLException e) {
+        if (JdbcSession.isTransient(e)) {
+          throw e; // still failing after the session's retries: the runner retries the bundle
+        }
+        dead.inc();
+        out.get(DEAD_LETTERS).output(new DeadLetter("order " + s.order_id(), s.order_id(), JSON.writeValueAsString(s),
+            "RecordSuggestion", "MySQL refused the suggestion line: " + e.getMessage(), System.currentTimeMillis()));
+        return;
+      }
+      if (stored == s) {
+        suggested.inc();
+      } else {
+        replayed.inc();
+      }
+      latency.update(stored.suggested_at_ms() - stored.order_committed_at_ms());
+      out.get(RECORDED).output(stored);
+    }
+
+    private SuggestionAccepted insert(SuggestionAccepted s) throws SQLException {
+      return session.run(c -> {
         c.setAutoCommit(false);
         try {
           int inserted;
@@ -87,13 +128,6 @@ public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>
           c.setAutoCommit(true);
         }
       });
-      if (stored == s) {
-        suggested.inc();
-      } else {
-        replayed.inc();
-      }
-      latency.update(stored.suggested_at_ms() - stored.order_committed_at_ms());
-      out.output(stored);
     }
 
     /**
@@ -107,8 +141,8 @@ public class RecordSuggestion extends PTransform<PCollection<SuggestionAccepted>
         ps.setString(1, proposed.order_id());
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
-            throw new SQLException("order " + proposed.order_id() + " already has a line for "
-                + proposed.product_id() + " that is not a suggestion");
+            throw new SQLIntegrityConstraintViolationException("order " + proposed.order_id()
+                + " already has a line for " + proposed.product_id() + " that is not a suggestion");
           }
           String productId = rs.getString(1);
           int quantity = rs.getInt(2);

@@ -75,8 +75,9 @@ public class SuggestProduct extends PTransform<PCollection<OrderCreated>, PColle
 
     @Setup
     public void setup() {
-      session = new JdbcSession(spec.db);
-      cache = ReferenceCache.of(spec.redis, spec.cacheTtl);
+      // On a cluster this runs on the worker: a password missing there fails here, naming the variable.
+      session = new JdbcSession(spec.db.requirePassword());
+      cache = ReferenceCache.of(spec.redis, spec.cacheTtl, spec.db);
     }
 
     @Teardown

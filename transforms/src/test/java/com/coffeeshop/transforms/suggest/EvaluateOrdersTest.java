@@ -29,7 +29,7 @@ class EvaluateOrdersTest {
 
   @BeforeAll
   static void referenceData() {
-    ReferenceStore.of(REDIS).replaceAll(Map.of(DIAMOND, "diamond", GOLD, "gold"),
+    TestRedis.load(ReferenceStore.of(REDIS), 1, Map.of(DIAMOND, "diamond", GOLD, "gold"),
         List.of(new PaymentMethod(ACB_TRANSFER, "Bank Transfer", "ACB"),
             new PaymentMethod(VCB_TRANSFER, "Bank Transfer", "Vietcombank"), new PaymentMethod(CASH, "Cash", null)),
         List.of(new Product("CF01", "Cà phê đen đá", 29000)));
@@ -40,7 +40,7 @@ class EvaluateOrdersTest {
   }
 
   private static PCollectionTuple evaluate(Pipeline p, OrderCreated... orders) {
-    return p.apply(Create.of(List.of(orders))).apply(new EvaluateOrders(REDIS, Duration.ofMillis(100)));
+    return p.apply(Create.of(List.of(orders))).apply(new EvaluateOrders(REDIS, Duration.ofMillis(100), null));
   }
 
   @RegisterExtension final BeamTest beam = new BeamTest();
