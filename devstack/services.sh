@@ -4,6 +4,8 @@
 #
 #   devstack/services.sh up       install missing Debian packages (as root), start both, write secrets
 #   devstack/services.sh down     stop what `up` started
+#   devstack/services.sh restart mariadb|redis   stop one service and start it again (fault tests;
+#                                 Redis comes back empty, as it has no persistence here)
 #   devstack/services.sh status   say what runs and where
 #   devstack/services.sh env      print the export lines a shell or test run needs
 #
@@ -155,10 +157,18 @@ case "${1:-}" in
     stop_pidfile MariaDB "$DB_DIR/mysqld.pid"
     rm -f "$DB_DIR/daemon.pid"
     ;;
+  restart)
+    ensure_secrets
+    case "${2:-}" in
+      mariadb) stop_pidfile MariaDB "$DB_DIR/mysqld.pid"; rm -f "$DB_DIR/daemon.pid"; mariadb_up ;;
+      redis) stop_pidfile Redis "$REDIS_DIR/redis.pid"; redis_up ;;
+      *) echo "usage: $0 restart mariadb|redis" >&2; exit 2 ;;
+    esac
+    ;;
   status)
     if pid_alive "$DB_DIR/mysqld.pid"; then echo "mariadb  running  127.0.0.1:$DB_PORT  pid $(cat "$DB_DIR/mysqld.pid")"; else echo "mariadb  stopped"; fi
     if pid_alive "$REDIS_DIR/redis.pid"; then echo "redis    running  127.0.0.1:$REDIS_PORT  pid $(cat "$REDIS_DIR/redis.pid")"; else echo "redis    stopped"; fi
     ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|restart mariadb|redis|status|env" >&2; exit 2 ;;
 esac

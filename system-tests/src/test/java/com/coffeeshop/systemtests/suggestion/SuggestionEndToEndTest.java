@@ -5,6 +5,7 @@ import com.coffeeshop.pipelines.suggestion.SuggestionPipeline;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
@@ -12,31 +13,34 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
+import static com.coffeeshop.systemtests.testing.KafkaTopics.commitEndOffsets;
+import static com.coffeeshop.systemtests.testing.KafkaTopics.consumerFrom;
+import static com.coffeeshop.systemtests.testing.KafkaTopics.endOffsets;
+import static com.coffeeshop.systemtests.testing.KafkaTopics.producer;
+import com.coffeeshop.systemtests.testing.KafkaTopics;
+import com.coffeeshop.transforms.enrich.Product;
+import com.coffeeshop.transforms.enrich.RedisEndpoint;
+import com.coffeeshop.transforms.enrich.ReferenceData;
+import com.coffeeshop.transforms.enrich.ReferenceStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +56,7 @@ import redis.clients.jedis.Jedis;
 @OnEveryRunner
 class SuggestionEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String BOOTSTRAP = "127.0.0.1:" + env("COFFEE_KAFKA_PORT", "9092");
+  private static final String BOOTSTRAP = KafkaTopics.bootstrap();
   private static final int DISCOUNT = 25;
   private static LandingZoneDatabase db;
   private static final AtomicReference<PipelineResult> RESULT = new AtomicReference<>();
@@ -205,6 +209,92 @@ class SuggestionEndToEndTest {
     }
   }
 
+  @Test
+  void aSuggestionMysqlRefusesGoesToTheDeadLetterTopicAndLaterOrdersStillGetTheirs() throws Exception {
+    // A product Redis knows and MySQL does not (a catalog drift), and an eligible order that already holds
+    // every real product: the only candidate is the unknown one, and MySQL's foreign key refuses that line.
+    ReferenceStore redis = ReferenceStore.of(new RedisEndpoint("127.0.0.1", Integer.parseInt(env("COFFEE_REDIS_PORT", "6380"))));
+    long now = System.currentTimeMillis();
+    redis.putProduct(new Product("ZZ99", "Không có trong MySQL", 10000), now, ReferenceStore.Mode.CREATE);
+    String orderId = UUID.randomUUID().toString();
+    try {
+      Thread.sleep(600); // the job's in-process catalog expires (--cacheTtlMillis=500)
+      try (var c = db.admin(); var st = c.createStatement()) {
+        c.setAutoCommit(false);
+        String customer = db.rows("SELECT id FROM customers WHERE tier = 'diamond' LIMIT 1").get(0);
+        String payment = db.rows("SELECT id FROM payment_methods WHERE method_name = 'Bank Transfer' AND bank = 'ACB'"
+            + " LIMIT 1").get(0);
+        st.executeUpdate("INSERT INTO orders (id, `timestamp`, store_id, payment_method_id, customer_id) VALUES ('"
+            + orderId + "', UTC_TIMESTAMP(3), (SELECT MIN(id) FROM stores), " + payment + ", " + customer + ")");
+        st.executeUpdate("INSERT INTO order_details (order_id, product_id, quantity, subtotal)"
+            + " SELECT '" + orderId + "', id, 1, unit_price FROM products");
+        c.commit();
+      }
+      JsonNode dead = null;
+      try (KafkaConsumer<String, String> c = consumerFrom(deadLettersStart)) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (dead == null && System.nanoTime() < deadline) {
+          assertJobAlive();
+          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+            JsonNode d = JSON.readTree(r.value());
+            if (orderId.equals(d.path("key").asText())) {
+              dead = d;
+            }
+          }
+        }
+      }
+      assertThat("the refused suggestion reached the dead-letter topic", dead != null, is(true));
+      assertThat(dead.path("stage").asText(), is("RecordSuggestion"));
+      assertThat(dead.path("reason").asText(), containsString("foreign key"));
+      assertThat(dead.path("payload").asText(), containsString("ZZ99"));
+    } finally {
+      redis.delete(ReferenceStore.PRODUCT, "ZZ99", now + 1, ReferenceStore.Mode.CHANGE);
+    }
+    // The job did not stall on it: orders after it get their suggestions.
+    Thread.sleep(600);
+    LocalDateTime start = LocalDateTime.now(ZoneOffset.UTC);
+    db.cli("generate-orders", "--orders", "10", "--rate", "0", "--eligible-share", "1", "--seed",
+        String.valueOf(System.nanoTime()));
+    for (String id : db.rows("SELECT id FROM orders WHERE `timestamp` >= '" + start + "'")) {
+      awaitSuggestion(id);
+    }
+    assertThat(db.scalar("SELECT COUNT(*) FROM order_details WHERE order_id = '" + orderId + "' AND is_suggestion = 1"),
+        is(0L));
+  }
+
+  @Test
+  void aCustomerDowngradedWhileTheCacheIsWarmedStaysDowngradedInRedis() throws Exception {
+    ReferenceStore redis = ReferenceStore.of(new RedisEndpoint("127.0.0.1", Integer.parseInt(env("COFFEE_REDIS_PORT", "6380"))));
+    int customer = Integer.parseInt(db.rows("SELECT id FROM customers WHERE tier = 'diamond' ORDER BY id DESC LIMIT 1").get(0));
+    try {
+      // warm-cache, as WarmCacheCommand runs it, cut in two: its MySQL read happens before the downgrade …
+      ReferenceData snapshot;
+      try (var c = db.connect("coffee_batch", LandingZoneDatabase.requireEnv("COFFEE_BATCH_PASSWORD"))) {
+        snapshot = ReferenceData.read(c);
+      }
+      assertThat(snapshot.tiers().get(customer).value(), is("diamond"));
+      try (var c = db.admin(); var st = c.createStatement()) {
+        st.executeUpdate("UPDATE customers SET tier = 'gold' WHERE id = " + customer);
+      }
+      // … the running job applies the downgrade from CDC …
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!"gold".equals(redis.tiers(List.of(customer)).get(customer)) && System.nanoTime() < deadline) {
+        assertJobAlive();
+        Thread.sleep(100);
+      }
+      assertThat(redis.tiers(List.of(customer)).get(customer), is("gold"));
+      // … and then its write lands: it must not bring the old tier back.
+      redis.merge(snapshot);
+      assertThat(redis.tiers(List.of(customer)).get(customer), is("gold"));
+      db.cli("warm-cache", "--redis-port", env("COFFEE_REDIS_PORT", "6380"));
+      assertThat(redis.tiers(List.of(customer)).get(customer), is("gold"));
+    } finally {
+      try (var c = db.admin(); var st = c.createStatement()) {
+        st.executeUpdate("UPDATE customers SET tier = 'diamond' WHERE id = " + customer);
+      }
+    }
+  }
+
   private static String awaitSuggestion(String orderId) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
@@ -301,51 +391,6 @@ class SuggestionEndToEndTest {
     if (r != null && r.getState().isTerminal() && r.getState() != PipelineResult.State.UNKNOWN) {
       throw new AssertionError("the suggestion job stopped: " + r.getState());
     }
-  }
-
-  private static Properties consumerProps(String group) {
-    Properties p = new Properties();
-    p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-    p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    if (group != null) {
-      p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, group);
-    }
-    return p;
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(String... topics) {
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null))) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (String t : topics) {
-        c.partitionsFor(t, Duration.ofSeconds(10)).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
-      }
-      return c.endOffsets(parts);
-    }
-  }
-
-  private static void commitEndOffsets(String group, String... topics) {
-    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-    endOffsets(topics).forEach((tp, off) -> commit.put(tp, new OffsetAndMetadata(off)));
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(group))) {
-      c.commitSync(commit);
-    }
-  }
-
-  private static KafkaConsumer<String, String> consumerFrom(Map<TopicPartition, Long> start) {
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null));
-    c.assign(start.keySet());
-    start.forEach(c::seek);
-    return c;
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties p = new Properties();
-    p.setProperty("bootstrap.servers", BOOTSTRAP);
-    p.setProperty("key.serializer", StringSerializer.class.getName());
-    p.setProperty("value.serializer", StringSerializer.class.getName());
-    return new KafkaProducer<>(p);
   }
 
   private static String env(String name, String fallback) {

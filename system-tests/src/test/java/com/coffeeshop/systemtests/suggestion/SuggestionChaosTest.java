@@ -1,0 +1,313 @@
+package com.coffeeshop.systemtests.suggestion;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
+import com.coffeeshop.pipelines.launch.RunnerConfig;
+import com.coffeeshop.pipelines.suggestion.SuggestionPipeline;
+import com.coffeeshop.schemas.events.Topics;
+import com.coffeeshop.systemtests.testing.KafkaTopics;
+import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
+import com.coffeeshop.systemtests.testing.Repo;
+import com.coffeeshop.systemtests.testing.RunnerUnderTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The suggestion job on a bad day, on the runner under test and the real stack: the job runs in its
+ * own JVM (so it can be killed), a seeded generator writes orders (20 % eligible) and each test breaks
+ * one thing while orders flow: the job killed with SIGKILL, the job stopped while orders keep coming,
+ * Kafka restarted, Redis restarted empty, MariaDB restarted. After each, without anyone re-running
+ * anything: every eligible order committed so far has exactly one suggestion line in MySQL and exactly
+ * one distinct suggestion on {@code order_suggestion_accepted}, no other order has one, and no order
+ * of the run is in the dead-letter topic. Replayed duplicates on the topic (same suggestion, published
+ * again after a restart; the delivery contract allows them) are counted and printed.
+ *
+ * <p>{@code -Dchaos.ordersPerFault} (default 150) and {@code -Dchaos.ordersPerSecond} (default 20) set
+ * the load; {@code devstack/chaos.sh} runs the long version and prints the table.
+ */
+@OnEveryRunner
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SuggestionChaosTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PER_FAULT = Integer.getInteger("chaos.ordersPerFault", 150);
+  private static final String RATE = System.getProperty("chaos.ordersPerSecond", "20");
+  private static final long SEED = Long.getLong("chaos.seed", System.nanoTime());
+  private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(Long.getLong("chaos.catchUpLimitSeconds", 240));
+
+  private static LandingZoneDatabase db;
+  private static JobProcess job;
+  private static LocalDateTime runStart;
+  private static Map<TopicPartition, Long> suggestionsStart;
+  private static Map<TopicPartition, Long> deadLettersStart;
+  private static final List<String> REPORT = new ArrayList<>();
+  private static int batch;
+
+  @BeforeAll
+  static void startTheJob() throws Exception {
+    db = LandingZoneDatabase.existing(env("COFFEE_DB_NAME", "coffeeshop"));
+    db.cli("warm-cache", "--redis-port", env("COFFEE_REDIS_PORT", "6380"));
+    String group = "chaos-" + UUID.randomUUID();
+    KafkaTopics.commitEndOffsets(group, Topics.CDC_ORDERS, Topics.CDC_CUSTOMERS, Topics.CDC_PRODUCTS, Topics.CDC_PAYMENT_METHODS);
+    suggestionsStart = KafkaTopics.endOffsets(Topics.SUGGESTIONS_ACCEPTED);
+    deadLettersStart = KafkaTopics.endOffsets(Topics.SUGGESTIONS_DEAD_LETTERS);
+    runStart = LocalDateTime.now(ZoneOffset.UTC);
+    job = new JobProcess(group);
+    job.start();
+    System.out.printf("[chaos] runner config %s, %d orders per fault at %s orders/s, seed %d, job log %s%n",
+        RunnerUnderTest.config().name(), PER_FAULT, RATE, SEED, job.log);
+  }
+
+  @AfterAll
+  static void stopTheJob() throws Exception {
+    if (job != null) {
+      job.stop();
+    }
+    System.out.println("[chaos] runner config " + RunnerUnderTest.config().name());
+    System.out.printf("[chaos] %-26s %7s %8s %9s %5s %11s %10s %9s%n", "fault", "orders", "eligible", "suggested",
+        "lost", "dup. lines", "replayed", "catch-up");
+    REPORT.forEach(System.out::println);
+  }
+
+  @Test
+  @Order(1)
+  void aJobKilledMidLoadAndRestartedLosesAndRepeatsNothing() throws Exception {
+    CompletableFuture<Void> load = generate(PER_FAULT);
+    sleepThroughPartOfTheLoad();
+    job.kill();
+    Thread.sleep(5_000);
+    job.start();
+    long back = System.nanoTime();
+    load.get(5, TimeUnit.MINUTES);
+    assertEverythingCaughtUp("job killed (SIGKILL)", back);
+  }
+
+  @Test
+  @Order(2)
+  void aJobStoppedWhileOrdersKeepComingCatchesUpAfterItsRestart() throws Exception {
+    job.stop();
+    generate(PER_FAULT).get(5, TimeUnit.MINUTES);
+    job.start();
+    assertEverythingCaughtUp("job stopped, orders meanwhile", System.nanoTime());
+  }
+
+  @Test
+  @Order(3)
+  void aKafkaRestartMidLoadLosesNothing() throws Exception {
+    CompletableFuture<Void> load = generate(PER_FAULT);
+    sleepThroughPartOfTheLoad();
+    devstack("kafka.sh", "down", "--only", "kafka");
+    devstack("kafka.sh", "up");
+    long back = System.nanoTime();
+    load.get(5, TimeUnit.MINUTES);
+    assertEverythingCaughtUp("Kafka restarted", back);
+  }
+
+  @Test
+  @Order(4)
+  void aRedisRestartedEmptyIsReloadedByTheJobAndNoOrderIsDeadLettered() throws Exception {
+    CompletableFuture<Void> load = generate(PER_FAULT);
+    sleepThroughPartOfTheLoad();
+    devstack("services.sh", "restart", "redis");
+    long back = System.nanoTime();
+    load.get(5, TimeUnit.MINUTES);
+    assertEverythingCaughtUp("Redis restarted empty", back);
+  }
+
+  @Test
+  @Order(5)
+  void aMariadbRestartBetweenOrdersLosesNothing() throws Exception {
+    generate(PER_FAULT / 2).get(5, TimeUnit.MINUTES);
+    // The generator cannot write while MariaDB is down; the job meanwhile still has orders to record.
+    devstack("services.sh", "restart", "mariadb");
+    long back = System.nanoTime();
+    generate(PER_FAULT - PER_FAULT / 2).get(5, TimeUnit.MINUTES);
+    assertEverythingCaughtUp("MariaDB restarted", back);
+  }
+
+  // ---- the check ----
+
+  /**
+   * Waits until every eligible order of the run has its suggestion in MySQL and on the topic (or the
+   * limit passes), then asserts the whole promise and adds a line to the report.
+   */
+  private static void assertEverythingCaughtUp(String fault, long backNanos) throws Exception {
+    String window = "o.`timestamp` >= '" + runStart + "'";
+    Set<String> orders = new HashSet<>(db.rows("SELECT o.id FROM orders o WHERE " + window));
+    Set<String> eligible = new HashSet<>(db.rows("SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id"
+        + " JOIN payment_methods p ON p.id = o.payment_method_id WHERE " + window
+        + " AND c.tier = 'diamond' AND p.method_name = 'Bank Transfer' AND p.bank = 'ACB'"));
+    assertThat(eligible.size(), greaterThan(0));
+    long deadline = backNanos + CATCH_UP_LIMIT.toNanos();
+    Map<String, Long> lines;
+    Map<String, Set<String>> published;
+    List<ConsumerRecord<String, String>> records;
+    do {
+      job.assertAlive();
+      lines = suggestionLines(window);
+      records = KafkaTopics.readToEnd(suggestionsStart);
+      published = distinctSuggestions(records);
+      if (lines.keySet().containsAll(eligible) && published.keySet().containsAll(eligible)) {
+        break;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    double catchUp = (System.nanoTime() - backNanos) / 1e9;
+
+    Set<String> lost = new HashSet<>(eligible);
+    lost.removeAll(lines.keySet());
+    Set<String> unpublished = new HashSet<>(eligible);
+    unpublished.removeAll(published.keySet());
+    List<String> duplicateLines = lines.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    Set<String> wrong = new HashSet<>(lines.keySet());
+    wrong.removeAll(eligible);
+    Set<String> wrongPublished = new HashSet<>(published.keySet());
+    wrongPublished.retainAll(orders);
+    wrongPublished.removeAll(eligible);
+    List<String> conflicting = published.entrySet().stream().filter(e -> e.getValue().size() > 1)
+        .map(Map.Entry::getKey).toList();
+    long ofThisRun = records.stream().filter(r -> orders.contains(r.key())).count();
+    long replayed = ofThisRun - published.keySet().stream().filter(orders::contains).count();
+    List<String> deadLettered = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : KafkaTopics.readToEnd(deadLettersStart)) {
+      String key = JSON.readTree(r.value()).path("key").asText("");
+      if (orders.contains(key)) {
+        deadLettered.add(key + ": " + JSON.readTree(r.value()).path("reason").asText());
+      }
+    }
+
+    REPORT.add(String.format("[chaos] %-26s %7d %8d %9d %5d %11d %10d %8.1fs", fault, orders.size(), eligible.size(),
+        lines.size(), lost.size(), duplicateLines.size(), replayed, catchUp));
+    assertThat("eligible orders without a suggestion line after: " + fault, lost, is(empty()));
+    assertThat("eligible orders without a suggestion on the topic after: " + fault, unpublished, is(empty()));
+    assertThat("orders with more than one suggestion line", duplicateLines, is(empty()));
+    assertThat("ineligible orders with a suggestion line", wrong, is(empty()));
+    assertThat("ineligible orders with a published suggestion", wrongPublished, is(empty()));
+    assertThat("orders published with two different suggestions", conflicting, is(empty()));
+    assertThat("valid orders in the dead-letter topic", deadLettered, is(empty()));
+  }
+
+  /** Order id → number of suggestion lines, for the run's orders. */
+  private static Map<String, Long> suggestionLines(String window) throws Exception {
+    Map<String, Long> out = new HashMap<>();
+    for (String row : db.rows("SELECT d.order_id, COUNT(*) FROM order_details d JOIN orders o ON o.id = d.order_id"
+        + " WHERE " + window + " AND d.is_suggestion = 1 GROUP BY d.order_id")) {
+      String[] f = row.split("\\|");
+      out.put(f[0], Long.parseLong(f[1]));
+    }
+    return out;
+  }
+
+  /** Order id → the distinct suggestions published for it (what was suggested, not when). */
+  private static Map<String, Set<String>> distinctSuggestions(List<ConsumerRecord<String, String>> records)
+      throws IOException {
+    Map<String, Set<String>> out = new HashMap<>();
+    for (ConsumerRecord<String, String> r : records) {
+      JsonNode s = JSON.readTree(r.value());
+      String what = s.path("product_id").asText() + "x" + s.path("quantity").asInt() + "@" + s.path("unit_price").asInt()
+          + "-" + s.path("discount_percent").asInt() + "%=" + s.path("subtotal").asInt();
+      out.computeIfAbsent(r.key(), k -> new HashSet<>()).add(what);
+    }
+    return out;
+  }
+
+  // ---- load and faults ----
+
+  private static CompletableFuture<Void> generate(int orders) {
+    long seed = SEED + 1_000_003L * ++batch;
+    return CompletableFuture.runAsync(() -> db.cli("generate-orders", "--orders", String.valueOf(orders),
+        "--orders-per-second", RATE, "--eligible-share", "0.2", "--seed", String.valueOf(seed)));
+  }
+
+  /** About a third of one fault's load: the fault lands while orders are being written and processed. */
+  private static void sleepThroughPartOfTheLoad() throws InterruptedException {
+    Thread.sleep((long) (PER_FAULT / Double.parseDouble(RATE) * 1000 / 3));
+  }
+
+  private static void devstack(String script, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Repo.path("devstack", script).toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new AssertionError("devstack/" + script + " " + String.join(" ", args) + " failed");
+    }
+  }
+
+  /** The suggestion job in a JVM of its own, started from this test's classpath with the runner config's options. */
+  private static final class JobProcess {
+    final String group;
+    final Path log;
+    Process process;
+
+    JobProcess(String group) throws IOException {
+      this.group = group;
+      this.log = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "chaos-job-", ".log");
+    }
+
+    void start() throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx1500m", "-Dspark.ui.enabled=false"));
+      cmd.addAll(List.of(RunnerConfig.jvmFlags().split("\\s+")));
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SuggestionPipeline.class.getName()));
+      cmd.addAll(RunnerUnderTest.args());
+      cmd.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name, "--dbUser=coffee_app",
+          "--dbPasswordEnv=COFFEE_APP_PASSWORD", "--kafkaBootstrap=" + KafkaTopics.bootstrap(),
+          "--redisPort=" + env("COFFEE_REDIS_PORT", "6380"), "--consumerGroup=" + group, "--cacheTtlMillis=500"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      process = pb.start();
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+
+    void assertAlive() throws IOException {
+      if (!process.isAlive()) {
+        List<String> all = Files.readAllLines(log);
+        throw new AssertionError("the suggestion job exited by itself (code " + process.exitValue() + "); last lines of "
+            + log + ":\n" + String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size())));
+      }
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isEmpty() ? fallback : v;
+  }
+}
