@@ -80,6 +80,7 @@ class SuggestionChaosTest {
     runStart = LocalDateTime.now(ZoneOffset.UTC);
     job = new JobProcess(group);
     job.start();
+    awaitTheJobAnswering();
     System.out.printf("[chaos] runner config %s, %d orders per fault at %s orders/s, seed %d, job log %s%n",
         RunnerUnderTest.config().name(), PER_FAULT, RATE, SEED, job.log);
   }
@@ -149,6 +150,21 @@ class SuggestionChaosTest {
     long back = System.nanoTime();
     generate(PER_FAULT - PER_FAULT / 2).get(5, TimeUnit.MINUTES);
     assertEverythingCaughtUp("MariaDB restarted", back);
+  }
+
+  /** Faults must hit a job that is processing, not one still starting: wait for a first suggestion. */
+  private static void awaitTheJobAnswering() throws Exception {
+    LocalDateTime probeStart = LocalDateTime.now(ZoneOffset.UTC);
+    db.cli("generate-orders", "--orders", "3", "--rate", "0", "--eligible-share", "1", "--seed", String.valueOf(SEED));
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (db.scalar("SELECT COUNT(*) FROM order_details d JOIN orders o ON o.id = d.order_id WHERE o.`timestamp` >= '"
+        + probeStart + "' AND d.is_suggestion = 1") < 3) {
+      job.assertAlive();
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the suggestion job gave no suggestion within 3 minutes of its start; see " + job.log);
+      }
+      Thread.sleep(250);
+    }
   }
 
   // ---- the check ----
