@@ -5,6 +5,7 @@
 #   2. runs every test on the DirectRunner (module tests, then system-tests against the running stack),
 #      building the runner jar and the tools jar on the way (profile "bundle"),
 #   3. runs the runner-dependent system tests (tagged every-runner: portability, suggestion end to end,
+#      the suggestion job's chaos test (SIGKILL, stop, Kafka/Redis/MariaDB restarts),
 #      Delta round trip, bronze, silver, gold) again on the FlinkRunner and on the SparkRunner, plus
 #      Spark's own Delta reader on our tables (each runner has its own Maven profile: Flink and Spark do
 #      not share a classpath),

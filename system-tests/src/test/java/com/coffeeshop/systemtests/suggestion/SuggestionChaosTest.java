@@ -99,14 +99,11 @@ class SuggestionChaosTest {
   @Test
   @Order(1)
   void aJobKilledMidLoadAndRestartedLosesAndRepeatsNothing() throws Exception {
-    CompletableFuture<Void> load = generate(PER_FAULT);
-    sleepThroughPartOfTheLoad();
-    job.kill();
-    Thread.sleep(5_000);
-    job.start();
-    long back = System.nanoTime();
-    load.get(5, TimeUnit.MINUTES);
-    assertEverythingCaughtUp("job killed (SIGKILL)", back);
+    breakMidLoad("job killed (SIGKILL)", () -> {
+      job.kill();
+      Thread.sleep(5_000);
+      job.start();
+    });
   }
 
   @Test
@@ -121,24 +118,16 @@ class SuggestionChaosTest {
   @Test
   @Order(3)
   void aKafkaRestartMidLoadLosesNothing() throws Exception {
-    CompletableFuture<Void> load = generate(PER_FAULT);
-    sleepThroughPartOfTheLoad();
-    devstack("kafka.sh", "down", "--only", "kafka");
-    devstack("kafka.sh", "up");
-    long back = System.nanoTime();
-    load.get(5, TimeUnit.MINUTES);
-    assertEverythingCaughtUp("Kafka restarted", back);
+    breakMidLoad("Kafka restarted", () -> {
+      devstack("kafka.sh", "down", "--only", "kafka");
+      devstack("kafka.sh", "up");
+    });
   }
 
   @Test
   @Order(4)
   void aRedisRestartedEmptyIsReloadedByTheJobAndNoOrderIsDeadLettered() throws Exception {
-    CompletableFuture<Void> load = generate(PER_FAULT);
-    sleepThroughPartOfTheLoad();
-    devstack("services.sh", "restart", "redis");
-    long back = System.nanoTime();
-    load.get(5, TimeUnit.MINUTES);
-    assertEverythingCaughtUp("Redis restarted empty", back);
+    breakMidLoad("Redis restarted empty", () -> devstack("services.sh", "restart", "redis"));
   }
 
   @Test
@@ -150,6 +139,21 @@ class SuggestionChaosTest {
     long back = System.nanoTime();
     generate(PER_FAULT - PER_FAULT / 2).get(5, TimeUnit.MINUTES);
     assertEverythingCaughtUp("MariaDB restarted", back);
+  }
+
+  /** Something that breaks (and brings back) a part of the stack. */
+  private interface Fault {
+    void inject() throws Exception;
+  }
+
+  /** Writes one fault's orders and injects the fault about a third of the way in, then checks. */
+  private static void breakMidLoad(String name, Fault fault) throws Exception {
+    CompletableFuture<Void> load = generate(PER_FAULT);
+    Thread.sleep((long) (PER_FAULT / Double.parseDouble(RATE) * 1000 / 3));
+    fault.inject();
+    long back = System.nanoTime();
+    load.get(5, TimeUnit.MINUTES);
+    assertEverythingCaughtUp(name, back);
   }
 
   /** Faults must hit a job that is processing, not one still starting: wait for a first suggestion. */
@@ -259,11 +263,6 @@ class SuggestionChaosTest {
     long seed = SEED + 1_000_003L * ++batch;
     return CompletableFuture.runAsync(() -> db.cli("generate-orders", "--orders", String.valueOf(orders),
         "--orders-per-second", RATE, "--eligible-share", "0.2", "--seed", String.valueOf(seed)));
-  }
-
-  /** About a third of one fault's load: the fault lands while orders are being written and processed. */
-  private static void sleepThroughPartOfTheLoad() throws InterruptedException {
-    Thread.sleep((long) (PER_FAULT / Double.parseDouble(RATE) * 1000 / 3));
   }
 
   private static void devstack(String script, String... args) throws Exception {
