@@ -26,11 +26,21 @@ case "${1:-}" in
     export COFFEE_DB_NAME="${COFFEE_DB_NAME:-coffeeshop}"
     LOG="$COFFEE_HOME/suggestion-job.log"
     echo "[suggestion-job] starting on $CONFIG (log: $LOG)" >&2
-    setsid devstack/run-pipeline com.coffeeshop.pipelines.suggestion.SuggestionPipeline "$CONFIG" \
-      --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" \
-      --dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD --redisHost="$COFFEE_REDIS_HOST" --redisPort="$COFFEE_REDIS_PORT" \
-      --kafkaBootstrap="$COFFEE_KAFKA_BOOTSTRAP" \
-      --consumerGroup="coffeeshop-suggestion-local" --startFrom=latest >"$LOG" 2>&1 &
+    JOB_ARGS=(--dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME"
+      --dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD --redisHost="$COFFEE_REDIS_HOST" --redisPort="$COFFEE_REDIS_PORT"
+      --kafkaBootstrap="$COFFEE_KAFKA_BOOTSTRAP" --consumerGroup="coffeeshop-suggestion-local" --startFrom=latest)
+    # Supervised, as a cluster or a service manager would run it: a job that fails is started again and
+    # resumes from its consumer group's offsets, committed only after the effects (README: delivery contract).
+    supervise() {
+      while true; do
+        devstack/run-pipeline com.coffeeshop.pipelines.suggestion.SuggestionPipeline "$CONFIG" "${JOB_ARGS[@]}" && return 0
+        rc=$?
+        [ $rc -eq 2 ] && return 2  # bad options or configuration: starting again would fail the same way
+        echo "[suggestion-job] $(date -u +%FT%TZ) the job exited with code $rc; starting it again in 5 s"
+        sleep 5
+      done
+    }
+    setsid bash -c "$(declare -f supervise); $(declare -p CONFIG JOB_ARGS); supervise" >"$LOG" 2>&1 &
     echo $! > "$PIDFILE"
     # Ready when a probe order (eligible, written by the generator) gets its suggestion.
     for _ in $(seq 1 60); do

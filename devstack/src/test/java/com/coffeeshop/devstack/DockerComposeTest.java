@@ -157,4 +157,15 @@ class DockerComposeTest {
     assertThat(String.join(" ", command), org.hamcrest.Matchers.containsString("--appendonly yes"));
     assertThat((List<String>) redis.get("volumes"), hasItems("redis-data:/data"));
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void flinkCheckpointsLiveOnAVolumeTheClusterConfigNames() throws Exception {
+    String config = Files.readString(REPO.resolve("runner-configs/flink-cluster.conf"));
+    Matcher path = Pattern.compile("(?m)^stateBackendStoragePath=file://(/\\S+)$").matcher(config);
+    assertThat("flink-cluster.conf keeps checkpoints on disk", path.find(), is(true));
+    for (String flink : List.of("flink-jobmanager", "flink-taskmanager")) {
+      assertThat(flink, (List<String>) services.get(flink).get("volumes"), hasItems("flink-checkpoints:" + path.group(1)));
+    }
+  }
 }

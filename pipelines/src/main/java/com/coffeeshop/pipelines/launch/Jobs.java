@@ -14,7 +14,9 @@ public final class Jobs {
   /**
    * Runs a job's main body. Bad options or configuration ({@link IllegalArgumentException}, whose
    * message says what to change) end the JVM with the message and exit code 2, without a stack trace;
-   * anything else propagates (exit code 1, with its trace).
+   * anything else ends it with its trace and exit code 1, even when a runner left non-daemon threads
+   * behind (the SparkRunner does): a failed job must not linger as a live process that does nothing,
+   * so whatever supervises it sees the failure and restarts it.
    */
   public static void main(String job, Body body) throws Exception {
     try {
@@ -22,6 +24,10 @@ public final class Jobs {
     } catch (IllegalArgumentException e) {
       System.err.println(job + ": " + e.getMessage());
       System.exit(2);
+    } catch (Throwable t) {
+      System.err.println(job + " failed:");
+      t.printStackTrace();
+      System.exit(1);
     }
   }
 

@@ -201,7 +201,13 @@ public class SuggestionPipeline {
   public static void main(String[] args) throws Exception {
     Jobs.main("suggestion job", () -> {
       Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-      run(options).waitUntilFinish();
+      try {
+        run(options).waitUntilFinish();
+      } catch (RuntimeException e) {
+        // A runner may go on with the next micro-batch while the failure reaches us: commit nothing more.
+        SafeOffsetCommits.halt("the pipeline failed: " + e);
+        throw e;
+      }
     });
   }
 

@@ -57,4 +57,27 @@ class RunnerConfigTest {
     IllegalArgumentException runnerless = assertThrows(IllegalArgumentException.class, () -> RunnerConfig.load(file.toString()));
     assertThat(runnerless.getMessage(), containsString("runner="));
   }
+
+  @Test
+  void valuesTakeEnvironmentVariablesWithDefaultsAndAnUnsetOneIsNamed(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("vars.conf");
+    Files.writeString(file, "runner=FlinkRunner\nstateBackendStoragePath=file://${COFFEE_TEST_UNSET_VAR:-/tmp/x}/ckpt\n"
+        + "home=${HOME}\n");
+    RunnerConfig config = RunnerConfig.load(file.toString());
+    assertThat(config.options().get("stateBackendStoragePath"), is("file:///tmp/x/ckpt"));
+    assertThat(config.options().get("home"), is(System.getenv("HOME")));
+    Path bad = dir.resolve("unset.conf");
+    Files.writeString(bad, "runner=FlinkRunner\nstateBackendStoragePath=${COFFEE_TEST_UNSET_VAR}/ckpt\n");
+    IllegalArgumentException unset = assertThrows(IllegalArgumentException.class, () -> RunnerConfig.load(bad.toString()));
+    assertThat(unset.getMessage(), containsString("stateBackendStoragePath uses ${COFFEE_TEST_UNSET_VAR}, which is not set"));
+  }
+
+  @Test
+  void theLocalFlinkConfigCheckpointsUnderCoffeeHome() {
+    RunnerConfig flink = RunnerConfig.load("flink-local");
+    assertThat(flink.options().get("checkpointingInterval"), is("5000"));
+    String home = System.getenv("COFFEE_HOME");
+    assertThat(flink.options().get("stateBackendStoragePath"),
+        is("file://" + (home == null || home.isEmpty() ? "/tmp/coffeeshop" : home) + "/flink-checkpoints"));
+  }
 }
