@@ -5,19 +5,16 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
-import com.coffeeshop.pipelines.launch.RunnerConfig;
-import com.coffeeshop.pipelines.suggestion.SuggestionPipeline;
 import com.coffeeshop.schemas.events.Topics;
 import com.coffeeshop.systemtests.testing.KafkaTopics;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.systemtests.testing.Repo;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
+import com.coffeeshop.systemtests.testing.SuggestionJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -60,10 +57,11 @@ class SuggestionChaosTest {
   private static final int PER_FAULT = Integer.getInteger("chaos.ordersPerFault", 150);
   private static final String RATE = System.getProperty("chaos.ordersPerSecond", "20");
   private static final long SEED = Long.getLong("chaos.seed", System.nanoTime());
+  private static final int DISCOUNT = 15;
   private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(Long.getLong("chaos.catchUpLimitSeconds", 240));
 
   private static LandingZoneDatabase db;
-  private static JobProcess job;
+  private static SuggestionJob job;
   private static LocalDateTime runStart;
   private static Map<TopicPartition, Long> suggestionsStart;
   private static Map<TopicPartition, Long> deadLettersStart;
@@ -79,7 +77,8 @@ class SuggestionChaosTest {
     suggestionsStart = KafkaTopics.endOffsets(Topics.SUGGESTIONS_ACCEPTED);
     deadLettersStart = KafkaTopics.endOffsets(Topics.SUGGESTIONS_DEAD_LETTERS);
     runStart = LocalDateTime.now(ZoneOffset.UTC);
-    job = new JobProcess(group);
+    // Its own discount, so the check can tell that every suggestion of the run is this job's.
+    job = new SuggestionJob(db, group, "--discountPercent=" + DISCOUNT);
     job.start();
     awaitTheJobAnswering();
     System.out.printf("[chaos] runner config %s, %d orders per fault at %s orders/s, seed %d, job log %s%n",
@@ -206,6 +205,8 @@ class SuggestionChaosTest {
     Set<String> unpublished = new HashSet<>(eligible);
     unpublished.removeAll(published.keySet());
     List<String> duplicateLines = lines.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    List<String> notOurs = db.rows("SELECT d.order_id FROM order_details d JOIN orders o ON o.id = d.order_id WHERE "
+        + window + " AND d.is_suggestion = 1 AND d.discount_percent <> " + DISCOUNT);
     Set<String> wrong = new HashSet<>(lines.keySet());
     wrong.removeAll(eligible);
     Set<String> wrongPublished = new HashSet<>(published.keySet());
@@ -224,7 +225,7 @@ class SuggestionChaosTest {
     }
 
     REPORT.add(String.format("[chaos] %-24s %7d %8d %9d %5d %11d %9d %8.1fs %9d", fault, orders.size(), eligible.size(),
-        lines.size(), lost.size(), duplicateLines.size(), replayed, catchUp, job.unplannedRestarts));
+        lines.size(), lost.size(), duplicateLines.size(), replayed, catchUp, job.unplannedRestarts()));
     assertThat("eligible orders without a suggestion line after: " + fault, lost, is(empty()));
     assertThat("eligible orders without a suggestion on the topic after: " + fault, unpublished, is(empty()));
     assertThat("orders with more than one suggestion line", duplicateLines, is(empty()));
@@ -232,6 +233,7 @@ class SuggestionChaosTest {
     assertThat("ineligible orders with a published suggestion", wrongPublished, is(empty()));
     assertThat("orders published with two different suggestions", conflicting, is(empty()));
     assertThat("valid orders in the dead-letter topic", deadLettered, is(empty()));
+    assertThat("suggestions made by another job than the one under test", notOurs, is(empty()));
   }
 
   /** Order id → number of suggestion lines, for the run's orders. */
@@ -272,62 +274,6 @@ class SuggestionChaosTest {
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new AssertionError("devstack/" + script + " " + String.join(" ", args) + " failed");
-    }
-  }
-
-  /** The suggestion job in a JVM of its own, started from this test's classpath with the runner config's options. */
-  private static final class JobProcess {
-    final String group;
-    final Path log;
-    Process process;
-    int unplannedRestarts;
-
-    JobProcess(String group) throws IOException {
-      this.group = group;
-      this.log = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "chaos-job-", ".log");
-    }
-
-    void start() throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx1500m", "-Dspark.ui.enabled=false"));
-      cmd.addAll(List.of(RunnerConfig.jvmFlags().split("\\s+")));
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SuggestionPipeline.class.getName()));
-      cmd.addAll(RunnerUnderTest.args());
-      cmd.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name, "--dbUser=coffee_app",
-          "--dbPasswordEnv=COFFEE_APP_PASSWORD", "--kafkaBootstrap=" + KafkaTopics.bootstrap(),
-          "--redisPort=" + env("COFFEE_REDIS_PORT", "6380"), "--consumerGroup=" + group, "--cacheTtlMillis=500"));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-      process = pb.start();
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor();
-    }
-
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        kill();
-      }
-    }
-
-    /**
-     * Does what {@code devstack/suggestion-job.sh} (or a cluster's supervisor) does when the job fails
-     * by itself: starts it again. Counted and reported, never hidden.
-     */
-    void superviseIfExited() throws IOException {
-      if (!process.isAlive()) {
-        int code = process.exitValue();
-        if (code == 2) {
-          throw new AssertionError("the suggestion job refused its options; see " + log);
-        }
-        unplannedRestarts++;
-        System.out.printf("[chaos] the job exited by itself with code %d (see %s); started again%n", code, log);
-        start();
-      }
     }
   }
 

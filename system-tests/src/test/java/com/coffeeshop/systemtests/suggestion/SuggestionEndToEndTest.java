@@ -1,8 +1,7 @@
 package com.coffeeshop.systemtests.suggestion;
 
 import com.coffeeshop.systemtests.testing.OnEveryRunner;
-import com.coffeeshop.pipelines.suggestion.SuggestionPipeline;
-import com.coffeeshop.systemtests.testing.RunnerUnderTest;
+import com.coffeeshop.systemtests.testing.SuggestionJob;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -33,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,8 +55,7 @@ class SuggestionEndToEndTest {
   private static final String BOOTSTRAP = KafkaTopics.bootstrap();
   private static final int DISCOUNT = 25;
   private static LandingZoneDatabase db;
-  private static final AtomicReference<PipelineResult> RESULT = new AtomicReference<>();
-  private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
+  private static SuggestionJob job;
   private static Map<TopicPartition, Long> suggestionsStart;
   private static Map<TopicPartition, Long> deadLettersStart;
 
@@ -74,34 +69,14 @@ class SuggestionEndToEndTest {
     suggestionsStart = endOffsets("order_suggestion_accepted");
     deadLettersStart = endOffsets("order_suggestion_dlq");
 
-    List<String> args = RunnerUnderTest.args();
-    args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name,
-        "--dbUser=coffee_app", "--dbPasswordEnv=COFFEE_APP_PASSWORD", "--kafkaBootstrap=" + BOOTSTRAP,
-        "--redisPort=" + env("COFFEE_REDIS_PORT", "6380"), "--consumerGroup=" + group,
-        "--cacheTtlMillis=500", "--discountPercent=" + DISCOUNT));
-    SuggestionPipeline.Options options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
-        .withValidation().as(SuggestionPipeline.Options.class);
-    // Some runners return at once, the Flink runner blocks while a streaming job runs: run it aside.
-    Thread job = new Thread(() -> {
-      try {
-        RESULT.set(SuggestionPipeline.run(options));
-      } catch (Throwable t) {
-        FAILURE.set(t);
-      }
-    }, "suggestion-job");
-    job.setDaemon(true);
+    job = new SuggestionJob(db, group, "--discountPercent=" + DISCOUNT);
     job.start();
   }
 
   @AfterAll
   static void stopTheJob() throws Exception {
-    PipelineResult r = RESULT.get();
-    if (r != null) {
-      try {
-        r.cancel();
-      } catch (Exception ignored) {
-        // the forked test JVM ends with the job anyway
-      }
+    if (job != null) {
+      job.stop();
     }
   }
 
@@ -383,15 +358,10 @@ class SuggestionEndToEndTest {
 
   // ---- helpers ----
 
-  private static void assertJobAlive() {
-    if (FAILURE.get() != null) {
-      throw new AssertionError("the suggestion job failed", FAILURE.get());
-    }
-    PipelineResult r = RESULT.get();
-    if (r != null && r.getState().isTerminal() && r.getState() != PipelineResult.State.UNKNOWN) {
-      throw new AssertionError("the suggestion job stopped: " + r.getState());
-    }
+  private static void assertJobAlive() throws Exception {
+    job.assertAlive();
   }
+
 
   private static String env(String name, String fallback) {
     String v = System.getenv(name);
