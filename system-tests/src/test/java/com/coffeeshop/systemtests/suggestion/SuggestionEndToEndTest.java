@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -147,18 +148,7 @@ class SuggestionEndToEndTest {
     try (KafkaProducer<String, String> p = producer()) {
       p.send(new ProducerRecord<>("cdc.orders", '"' + orderId + '"', event)).get();
     }
-    JsonNode republished = null;
-    try (KafkaConsumer<String, String> c = consumerFrom(from)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (republished == null && System.nanoTime() < deadline) {
-        assertJobAlive();
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-          if (orderId.equals(r.key())) {
-            republished = JSON.readTree(r.value());
-          }
-        }
-      }
-    }
+    JsonNode republished = firstRecord(from, (key, value) -> orderId.equals(key));
     assertThat("the replay re-published the suggestion", republished != null, is(true));
     assertThat(republished.path("product_id").asText(), is(first));
     assertThat(db.scalar("SELECT COUNT(*) FROM order_details WHERE order_id = '" + orderId + "' AND is_suggestion = 1"),
@@ -188,7 +178,7 @@ class SuggestionEndToEndTest {
   void aSuggestionMysqlRefusesGoesToTheDeadLetterTopicAndLaterOrdersStillGetTheirs() throws Exception {
     // A product Redis knows and MySQL does not (a catalog drift), and an eligible order that already holds
     // every real product: the only candidate is the unknown one, and MySQL's foreign key refuses that line.
-    ReferenceStore redis = ReferenceStore.of(new RedisEndpoint("127.0.0.1", Integer.parseInt(env("COFFEE_REDIS_PORT", "6380"))));
+    ReferenceStore redis = redis();
     long now = System.currentTimeMillis();
     redis.putProduct(new Product("ZZ99", "Không có trong MySQL", 10000), now, ReferenceStore.Mode.CREATE);
     String orderId = UUID.randomUUID().toString();
@@ -205,19 +195,7 @@ class SuggestionEndToEndTest {
             + " SELECT '" + orderId + "', id, 1, unit_price FROM products");
         c.commit();
       }
-      JsonNode dead = null;
-      try (KafkaConsumer<String, String> c = consumerFrom(deadLettersStart)) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (dead == null && System.nanoTime() < deadline) {
-          assertJobAlive();
-          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-            JsonNode d = JSON.readTree(r.value());
-            if (orderId.equals(d.path("key").asText())) {
-              dead = d;
-            }
-          }
-        }
-      }
+      JsonNode dead = firstRecord(deadLettersStart, (key, value) -> orderId.equals(value.path("key").asText()));
       assertThat("the refused suggestion reached the dead-letter topic", dead != null, is(true));
       assertThat(dead.path("stage").asText(), is("RecordSuggestion"));
       assertThat(dead.path("reason").asText(), containsString("foreign key"));
@@ -239,7 +217,7 @@ class SuggestionEndToEndTest {
 
   @Test
   void aCustomerDowngradedWhileTheCacheIsWarmedStaysDowngradedInRedis() throws Exception {
-    ReferenceStore redis = ReferenceStore.of(new RedisEndpoint("127.0.0.1", Integer.parseInt(env("COFFEE_REDIS_PORT", "6380"))));
+    ReferenceStore redis = redis();
     int customer = Integer.parseInt(db.rows("SELECT id FROM customers WHERE tier = 'diamond' ORDER BY id DESC LIMIT 1").get(0));
     try {
       // warm-cache, as WarmCacheCommand runs it, cut in two: its MySQL read happens before the downgrade …
@@ -357,6 +335,29 @@ class SuggestionEndToEndTest {
   }
 
   // ---- helpers ----
+
+  /** The first record from {@code from} that matches, within 120 s (null if none came). */
+  private static JsonNode firstRecord(Map<TopicPartition, Long> from, BiPredicate<String, JsonNode> matches)
+      throws Exception {
+    try (KafkaConsumer<String, String> c = consumerFrom(from)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (System.nanoTime() < deadline) {
+        assertJobAlive();
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+          JsonNode value = JSON.readTree(r.value());
+          if (matches.test(r.key(), value)) {
+            return value;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The Redis reference store the job reads. */
+  private static ReferenceStore redis() {
+    return ReferenceStore.of(new RedisEndpoint("127.0.0.1", Integer.parseInt(env("COFFEE_REDIS_PORT", "6380"))));
+  }
 
   private static void assertJobAlive() throws Exception {
     job.assertAlive();

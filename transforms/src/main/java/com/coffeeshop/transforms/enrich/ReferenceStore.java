@@ -178,8 +178,7 @@ public final class ReferenceStore {
   }
 
   private boolean put(String hash, String id, String value, long version, Mode mode) {
-    Object applied = call(j -> j.eval(PUT_IF_NEWER, versioned(hash),
-        List.of(id, value, String.valueOf(version), mode.name())));
+    Object applied = call(j -> j.eval(PUT_IF_NEWER, versioned(hash), scriptArgs(id, value, version, mode)));
     return Long.valueOf(1).equals(applied);
   }
 
@@ -202,25 +201,31 @@ public final class ReferenceStore {
         gone.put(hash, g);
       });
       String sha = j.scriptLoad(PUT_IF_NEWER);
-      String snapshot = Mode.SNAPSHOT.name();
       List<Response<Object>> results = new ArrayList<>();
       Pipeline p = j.pipelined();
+      Mode snapshot = Mode.SNAPSHOT;
       data.tiers().forEach((id, t) -> results.add(p.evalsha(sha, versioned(CUSTOMER_TIER),
-          List.of(String.valueOf(id), t.value(), String.valueOf(t.version()), snapshot))));
+          scriptArgs(String.valueOf(id), t.value(), t.version(), snapshot))));
       data.paymentMethods().forEach((id, m) -> results.add(p.evalsha(sha, versioned(PAYMENT_METHOD),
-          List.of(String.valueOf(id), toJson(m.value()), String.valueOf(m.version()), snapshot))));
+          scriptArgs(String.valueOf(id), toJson(m.value()), m.version(), snapshot))));
       data.products().forEach((id, pr) -> results.add(p.evalsha(sha, versioned(PRODUCT),
-          List.of(id, toJson(pr.value()), String.valueOf(pr.version()), snapshot))));
+          scriptArgs(id, toJson(pr.value()), pr.version(), snapshot))));
       gone.forEach((hash, ids) -> ids.forEach(id -> results.add(p.evalsha(sha, versioned(hash),
-          List.of(id, "", String.valueOf(data.notChangedSinceMs()), snapshot)))));
+          scriptArgs(id, "", data.notChangedSinceMs(), snapshot)))));
       p.set(LOADED, String.valueOf(System.currentTimeMillis()));
       p.sync();
       return results.stream().filter(r -> Long.valueOf(1).equals(r.get())).count();
     });
   }
 
+  /** The keys of {@link #PUT_IF_NEWER}: the hash and its version hash. */
   private static List<String> versioned(String hash) {
     return List.of(hash, hash + ":version");
+  }
+
+  /** The arguments of {@link #PUT_IF_NEWER}; an empty value deletes. */
+  private static List<String> scriptArgs(String id, String value, long version, Mode mode) {
+    return List.of(id, value, String.valueOf(version), mode.name());
   }
 
   /** Whether a full load reached this Redis since it last started empty. */
