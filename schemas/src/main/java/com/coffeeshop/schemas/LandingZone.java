@@ -14,6 +14,13 @@ public final class LandingZone {
           "product_category", "products", "stores", "payment_methods", "customers", "orders",
           "order_details");
 
+  /**
+   * The capture column every table has, as in {@code mysql/schema.sql}: set by the server on every
+   * insert and value-changing update. The batch reads by it, never by a business time.
+   */
+  public static final String CAPTURE_COLUMN =
+      "changed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)";
+
   /** The idempotent DDL of every landing-zone table, one statement per element. */
   public static List<String> schemaStatements() {
     return statements(Resources.text("mysql/schema.sql"));

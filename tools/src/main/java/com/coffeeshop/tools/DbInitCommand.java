@@ -3,6 +3,8 @@ package com.coffeeshop.tools;
 import com.coffeeshop.schemas.LandingZone;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -57,6 +59,7 @@ public class DbInitCommand implements Callable<Integer> {
       for (String stmt : LandingZone.schemaStatements()) {
         s.execute(stmt);
       }
+      addCaptureColumn(c, out);
       out.printf("schema %s: %d tables ready%n", db.database, LandingZone.TABLES.size());
       if (!schemaOnly) {
         Map<String, String> values =
@@ -75,6 +78,31 @@ public class DbInitCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * A database made before {@code changed_at} existed gets it (with its index). Existing rows take the
+   * time of the ALTER: rebuild bronze after it (see the README's upgrade notes). Portable to MySQL 8,
+   * which has no {@code ADD COLUMN IF NOT EXISTS}.
+   */
+  private void addCaptureColumn(Connection c, PrintWriter out) throws SQLException {
+    for (String table : LandingZone.TABLES) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns"
+          + " WHERE table_schema = DATABASE() AND table_name = ? AND column_name = 'changed_at'")) {
+        ps.setString(1, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) > 0) {
+            continue;
+          }
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + LandingZone.CAPTURE_COLUMN
+            + ", ADD KEY ix_" + table + "_changed_at (changed_at)");
+      }
+      out.printf("%s: added changed_at (the batch's capture position); rebuild bronze from it%n", table);
+    }
   }
 
   private static void requireIdentifier(String name) {

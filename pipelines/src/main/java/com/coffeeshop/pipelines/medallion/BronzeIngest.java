@@ -37,6 +37,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -45,20 +46,32 @@ import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Incremental bronze ingestion: for each landing-zone table, the rows changed since the last
- * successful run land in {@code <lakehouse>/bronze/<table>}, a Delta table, as they came plus ingest
- * metadata.
+ * Incremental bronze ingestion: for each landing-zone table, every row version committed since the
+ * last successful run lands in {@code <lakehouse>/bronze/<table>}, a Delta table, as it came plus
+ * ingest metadata; a reference row deleted in MySQL lands as a tombstone.
  *
- * <p>Guarantees: the watermark predicate is in the SQL (never a full read filtered here). The
- * watermark lives in the bronze table's commit info, so a failed run changes nothing and the next one
- * starts from the last success. {@code --overlapMinutes} are re-read for transactions that committed
- * late; rows already in bronze (same key, and same {@code updated_at} for reference tables) are
- * dropped, so each source row version lands once and a re-run of a range gives the same table.
+ * <p>Capture is by the position MySQL assigns, never by a business column: every table has
+ * {@code changed_at}, set by the server on insert and on every value-changing update. A run reads
+ * {@code changed_at} in [the stored watermark, now − {@code --settleMinutes}); the next run starts
+ * exactly where it ended, so the ranges tile time and each version is read once, whatever times the
+ * row itself carries (an order synced late by an offline till, a line written after its order, a store
+ * loaded with an old {@code updated_at}). The settle time is how long a transaction may stay open
+ * between writing a row and committing it: a row committed later than that behind the watermark is
+ * missed, so keep transactions shorter (the writers' are milliseconds).
+ *
+ * <p>Versions that MySQL overwrote between two runs are not seen (one run sees the row's state at its
+ * read). Deletes of reference rows are found by comparing MySQL's keys with the keys live in bronze;
+ * the tombstone is dated at the run's upper bound.
+ *
+ * <p>The watermark lives in the bronze table's commit info, and each table's runs are numbered
+ * ({@link DeltaWrite#inSequence}): a failed run changes nothing; a second run started while the first
+ * still runs (an Airflow retry after a timeout) fails at its commit and commits nothing.
  */
 public class BronzeIngest {
 
@@ -69,18 +82,20 @@ public class BronzeIngest {
 
     void setTables(List<String> value);
 
-    @Description("Minutes before the stored watermark that are read again, for transactions that committed late")
+    @Description("Rows are read up to this many minutes before now, so a transaction still open when the run"
+        + " starts commits before its rows' range is read. Longer transactions than this would be missed")
     @Default.Integer(10)
-    int getOverlapMinutes();
+    int getSettleMinutes();
 
-    void setOverlapMinutes(int value);
+    void setSettleMinutes(int value);
 
-    @Description("Read changes from this UTC instant (ISO-8601) instead of the stored watermark: backfills, re-runs")
+    @Description("Where a table's first run starts reading (UTC instant, ISO-8601); default: the beginning."
+        + " A table that exists continues from its stored watermark, always")
     String getFrom();
 
     void setFrom(String value);
 
-    @Description("Read changes before this UTC instant (ISO-8601); default: the run's start")
+    @Description("Read changes before this UTC instant (ISO-8601), at most now minus --settleMinutes (the default)")
     String getTo();
 
     void setTo(String value);
@@ -94,9 +109,11 @@ public class BronzeIngest {
     }
   }
 
-  /** How one landing-zone table is read incrementally. */
-  record Source(String table, String select, List<String> keyColumns, boolean byOrderDate)
-      implements Serializable {}
+  /** The writer name that numbers bronze runs in each table's Delta log. */
+  static final String WRITER = "coffeeshop-bronze";
+
+  /** How one landing-zone table is read incrementally; reference tables also get tombstones. */
+  record Source(String table, String select, String key, boolean reference) implements Serializable {}
 
   static final Map<String, Source> SOURCES = Map.of(
       "product_category", reference("product_category"),
@@ -105,17 +122,17 @@ public class BronzeIngest {
       "payment_methods", reference("payment_methods"),
       "customers", reference("customers"),
       "orders", new Source("orders",
-          "SELECT " + columns("orders", "") + ", `timestamp` AS _order_ts FROM orders"
-              + " WHERE `timestamp` >= ? AND `timestamp` < ?", List.of("id"), true),
-      // Lines have no time of their own: they are taken through their order's time.
+          "SELECT " + columns("orders", "") + ", `timestamp` AS _order_ts, changed_at AS _changed_at FROM orders"
+              + " WHERE changed_at >= ? AND changed_at < ?", "id", false),
+      // A line's partition is its order's day: it is read by its own changed_at, with its order's time.
       "order_details", new Source("order_details",
-          "SELECT " + columns("order_details", "d.") + ", o.`timestamp` AS _order_ts"
+          "SELECT " + columns("order_details", "d.") + ", o.`timestamp` AS _order_ts, d.changed_at AS _changed_at"
               + " FROM order_details d JOIN orders o ON o.id = d.order_id"
-              + " WHERE o.`timestamp` >= ? AND o.`timestamp` < ?", List.of("order_id", "product_id"), true));
+              + " WHERE d.changed_at >= ? AND d.changed_at < ?", "order_id", false));
 
   private static Source reference(String table) {
-    return new Source(table, "SELECT " + columns(table, "") + " FROM " + table
-        + " WHERE updated_at >= ? AND updated_at < ?", List.of("id", "updated_at"), false);
+    return new Source(table, "SELECT " + columns(table, "") + ", changed_at AS _changed_at FROM " + table
+        + " WHERE changed_at >= ? AND changed_at < ?", "id", true);
   }
 
   /** The source columns of the bronze schema (those not starting with '_'), quoted, with a prefix. */
@@ -139,23 +156,35 @@ public class BronzeIngest {
         throw new IllegalArgumentException("--tables: unknown table '" + t + "'; choose from " + LandingZone.TABLES);
       }
     }
-    if (o.getOverlapMinutes() < 0) {
-      throw new IllegalArgumentException("--overlapMinutes must not be negative, got " + o.getOverlapMinutes());
+    if (o.getSettleMinutes() < 0) {
+      throw new IllegalArgumentException("--settleMinutes must not be negative, got " + o.getSettleMinutes());
     }
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    Instant to = o.getTo() == null ? started : instant("--to", o.getTo());
+    Instant latest = started.minus(Duration.ofMinutes(o.getSettleMinutes()));
+    Instant to = o.getTo() == null ? latest : instant("--to", o.getTo());
+    if (to.isAfter(latest)) {
+      throw new IllegalArgumentException("--to " + to + " is later than now minus --settleMinutes (" + latest
+          + "): rows of that range may still be being written, and the watermark would move past them. Leave --to"
+          + " out (it defaults to " + latest + ") or give an earlier instant");
+    }
     String runId = LakehouseOptions.runId(o);
     SerializableFunction<Void, DataSource> db = LandingZoneJdbc.dataSource(LandingZoneOptions.endpoint(o));
     Pipeline p = Pipeline.create(o);
     for (String table : tables) {
       Source source = SOURCES.get(table);
       String path = tablePath(o.getLakehouse(), table);
-      Instant from = o.getFrom() != null ? instant("--from", o.getFrom())
-          : storedWatermark(path).map(w -> w.minus(Duration.ofMinutes(o.getOverlapMinutes()))).orElse(Instant.EPOCH);
-      if (!from.isBefore(to)) {
-        throw new IllegalArgumentException("empty range for " + table + ": from " + from + " is not before to " + to);
+      Optional<Instant> stored = storedWatermark(path);
+      if (stored.isPresent() && o.getFrom() != null) {
+        throw new IllegalArgumentException("--from: bronze " + table + " exists and continues from its watermark "
+            + stored.get() + "; --from only sets where a new table starts. Leave it out (re-reading a range would"
+            + " ingest its rows twice)");
       }
-      ingest(p, db, source, path, from, to, runId, started);
+      Instant from = stored.orElse(o.getFrom() == null ? Instant.EPOCH : instant("--from", o.getFrom()));
+      if (to.isBefore(from)) {
+        throw new IllegalArgumentException("--to " + to + " is before bronze " + table + "'s watermark " + from
+            + ": that range was ingested already");
+      }
+      ingest(p, db, source, path, from, to, runId, started, DeltaTables.lastRun(path, WRITER));
     }
     return p.run();
   }
@@ -173,13 +202,13 @@ public class BronzeIngest {
   }
 
   private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
-      Instant from, Instant to, String runId, Instant started) {
+      Instant from, Instant to, String runId, Instant started, long lastRun) {
     Schema schema = AvroSchemas.bronze(source.table());
     AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema);
     String name = camel(source.table());
     final LocalDateTime fromUtc = LocalDateTime.ofInstant(from, ZoneOffset.UTC);
     final LocalDateTime toUtc = LocalDateTime.ofInstant(to, ZoneOffset.UTC);
-    PCollection<KV<String, GenericRecord>> fresh = p
+    PCollection<GenericRecord> rows = p
         .apply("Read" + name, JdbcIO.<GenericRecord>read()
             .withDataSourceProviderFn(db)
             .withQuery(source.select())
@@ -189,43 +218,89 @@ public class BronzeIngest {
             })
             .withRowMapper(new ToBronzeRow(schema.toString(), source, runId, started.toEpochMilli()))
             .withCoder(coder)
-            .withOutputParallelization(false))
-        .apply("Key" + name, MapElements.into(kvOf()).via(r -> KV.of(key(r, source), r)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder));
-
-    TupleTag<GenericRecord> freshTag = new TupleTag<>();
-    TupleTag<String> seenTag = new TupleTag<>();
-    PCollection<GenericRecord> newRows;
-    if (DeltaTables.latestVersion(path).isPresent()) {
-      // Rows of the overlap already in bronze: only partitions from the range's first day can hold them.
-      PCollection<KV<String, String>> seen = p
-          .apply("ReadRecent" + name, DeltaRead.latest(path, schema)
-              .fromPartition(LocalDate.ofInstant(from, ZoneOffset.UTC).toString()))
-          .apply("KeyRecent" + name, MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-              .via(r -> KV.of(key(r, source), "")));
-      newRows = KeyedPCollectionTuple.of(freshTag, fresh).and(seenTag, seen)
-          .apply("Join" + name, CoGroupByKey.create())
-          .apply("DropAlreadyIngested" + name, ParDo.of(new DoFn<KV<String, CoGbkResult>, GenericRecord>() {
-            @ProcessElement
-            public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<GenericRecord> out) {
-              if (!e.getValue().getAll(seenTag).iterator().hasNext()) {
-                java.util.Iterator<GenericRecord> it = e.getValue().getAll(freshTag).iterator();
-                if (it.hasNext()) {
-                  out.output(it.next());
-                }
-              }
-            }
-          }))
-          .setCoder(coder);
-    } else {
-      newRows = fresh.apply("Values" + name, MapElements.into(TypeDescriptor.of(GenericRecord.class)).via(KV::getValue))
-          .setCoder(coder);
+            .withOutputParallelization(false));
+    if (source.reference()) {
+      rows = PCollectionList.of(rows).and(tombstones(p, db, source, path, rows, to, runId, started))
+          .apply("WithTombstones" + name, Flatten.pCollections());
     }
-    newRows.apply("Write" + name, DeltaWrite.to(path, schema)
+    rows.apply("Write" + name, DeltaWrite.to(path, schema)
         .partitionedBy("_partition_date")
         .withRunId(runId)
         .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),
-            "source_table", source.table())));
+            "source_table", source.table()))
+        .inSequence(WRITER, lastRun));
+  }
+
+  /**
+   * A tombstone, dated {@code to}, for every key that is live in bronze (its newest version there, or
+   * this run's, is not a tombstone) and no longer in MySQL. Reference tables are small: MySQL's keys
+   * and bronze's history are read whole.
+   */
+  private static PCollection<GenericRecord> tombstones(Pipeline p, SerializableFunction<Void, DataSource> db,
+      Source source, String path, PCollection<GenericRecord> fresh, Instant to, String runId, Instant started) {
+    Schema schema = AvroSchemas.bronze(source.table());
+    String name = camel(source.table());
+    TypeDescriptor<KV<String, Long>> kv = TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs());
+    // key -> change time of a live version (>= 0) or of a tombstone (negated, < 0)
+    SerializableFunction<GenericRecord, KV<String, Long>> liveness = r -> {
+      long at = (Long) r.get("_changed_at");
+      return KV.of(String.valueOf(r.get(source.key())), (Boolean) r.get("_deleted") ? -at - 1 : at);
+    };
+    PCollection<KV<String, Long>> known = fresh.apply("Liveness" + name, MapElements.into(kv).via(liveness));
+    if (DeltaTables.latestVersion(path).isPresent()) {
+      known = PCollectionList.of(known)
+          .and(p.apply("ReadHistory" + name, DeltaRead.latest(path, schema))
+              .apply("HistoryLiveness" + name, MapElements.into(kv).via(liveness)))
+          .apply("AllVersions" + name, Flatten.pCollections());
+    }
+    PCollection<KV<String, String>> inMysql = p.apply("ReadKeys" + name, JdbcIO.<KV<String, String>>read()
+        .withDataSourceProviderFn(db)
+        .withQuery("SELECT `" + source.key() + "` FROM " + source.table())
+        .withRowMapper(rs -> KV.of(rs.getString(1), ""))
+        .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .withOutputParallelization(false));
+    TupleTag<Long> versionsTag = new TupleTag<>();
+    TupleTag<String> presentTag = new TupleTag<>();
+    String schemaJson = schema.toString();
+    long toMillis = to.toEpochMilli();
+    return KeyedPCollectionTuple.of(versionsTag, known).and(presentTag, inMysql)
+        .apply("JoinKeys" + name, CoGroupByKey.create())
+        .apply("Tombstones" + name, ParDo.of(new DoFn<KV<String, CoGbkResult>, GenericRecord>() {
+          private transient Schema tombstone;
+
+          @ProcessElement
+          public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<GenericRecord> out) {
+            if (e.getValue().getAll(presentTag).iterator().hasNext()) {
+              return;
+            }
+            // The newest entry decides; live and tombstone entries compare by their change time.
+            long newestLive = Long.MIN_VALUE;
+            long newestDelete = Long.MIN_VALUE;
+            for (long v : e.getValue().getAll(versionsTag)) {
+              if (v >= 0) {
+                newestLive = Math.max(newestLive, v);
+              } else {
+                newestDelete = Math.max(newestDelete, -v - 1);
+              }
+            }
+            if (newestLive == Long.MIN_VALUE || newestDelete >= newestLive) {
+              return; // never seen, or already a tombstone
+            }
+            if (tombstone == null) {
+              tombstone = new Schema.Parser().parse(schemaJson);
+            }
+            GenericRecord r = new GenericData.Record(tombstone);
+            r.put(source.key(), e.getKey());
+            r.put("_changed_at", toMillis);
+            r.put("_deleted", true);
+            r.put("_run_id", runId);
+            r.put("_ingested_at", started.toEpochMilli());
+            r.put("_source_table", source.table());
+            r.put("_partition_date", (int) LocalDate.ofInstant(Instant.ofEpochMilli(toMillis), ZoneOffset.UTC).toEpochDay());
+            out.output(r);
+          }
+        }))
+        .setCoder(AvroCoder.of(GenericRecord.class, schema));
   }
 
   /** Maps a JDBC row to a bronze record: source columns as text, plus the ingest metadata. */
@@ -252,23 +327,18 @@ public class BronzeIngest {
       for (String c : sourceColumns(schema)) {
         r.put(c, rs.getString(c));
       }
+      LocalDateTime changed = rs.getObject("_changed_at", LocalDateTime.class);
+      r.put("_changed_at", changed.toInstant(ZoneOffset.UTC).toEpochMilli());
+      r.put("_deleted", false);
       r.put("_run_id", runId);
       r.put("_ingested_at", ingestedAt);
       r.put("_source_table", source.table());
-      LocalDate partition = source.byOrderDate()
-          ? rs.getObject("_order_ts", LocalDateTime.class).toLocalDate()
-          : LocalDate.ofInstant(Instant.ofEpochMilli(ingestedAt), ZoneOffset.UTC);
+      LocalDate partition = source.reference()
+          ? changed.toLocalDate()
+          : rs.getObject("_order_ts", LocalDateTime.class).toLocalDate();
       r.put("_partition_date", (int) partition.toEpochDay());
       return r;
     }
-  }
-
-  static String key(GenericRecord r, Source source) {
-    return source.keyColumns().stream().map(c -> String.valueOf(r.get(c))).collect(Collectors.joining("|"));
-  }
-
-  private static TypeDescriptor<KV<String, GenericRecord>> kvOf() {
-    return new TypeDescriptor<KV<String, GenericRecord>>() {};
   }
 
   private static Instant instant(String option, String value) {

@@ -2,6 +2,7 @@ package com.coffeeshop.pipelines.medallion;
 
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.validate.DataQuality;
+import com.coffeeshop.transforms.validate.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -34,10 +35,12 @@ public final class DataQualityGate {
 
   /** The report as a table, one line per silver table. */
   public static void print(List<GenericRecord> rows, PrintWriter out) {
-    out.printf("  %-20s %10s %10s %12s  %s%n", "table", "in", "valid", "quarantined", "by rule");
+    out.printf("  %-20s %10s %10s %12s %8s  %s%n", "table", "in", "valid", "quarantined", "warned", "by rule");
     for (GenericRecord r : rows) {
-      out.printf("  %-20s %10d %10d %12d  %s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
-          r.get("rows_quarantined"), r.get("quarantined_by_rule"));
+      String warned = r.get("warned_by_rule").toString();
+      out.printf("  %-20s %10d %10d %12d %8d  %s%s%n", r.get("table_name"), r.get("rows_in"), r.get("rows_valid"),
+          r.get("rows_quarantined"), r.get("rows_warned"), r.get("quarantined_by_rule"),
+          warned.isEmpty() ? "" : " | warned: " + warned);
     }
     out.flush();
   }
@@ -52,13 +55,24 @@ public final class DataQualityGate {
     out.printf("data quality %s (gate: at most %.2f%% quarantined per table)%n", day, maxQuarantinedPercent);
     print(rows, out);
     List<String> over = new ArrayList<>();
+    List<String> fatal = new ArrayList<>();
     for (GenericRecord r : rows) {
+      for (String ruleCount : r.get("quarantined_by_rule").toString().split(",")) {
+        if (!ruleCount.isEmpty() && Severity.of(ruleCount.split("=")[0]) == Severity.FAIL) {
+          fatal.add(r.get("table_name") + " " + ruleCount);
+        }
+      }
       long in = (Long) r.get("rows_in");
       long q = (Long) r.get("rows_quarantined");
       double percent = in == 0 ? 0 : 100.0 * q / in;
       if (percent > maxQuarantinedPercent) {
         over.add(String.format("%s %.2f%% (%d of %d: %s)", r.get("table_name"), percent, q, in, r.get("quarantined_by_rule")));
       }
+    }
+    if (!fatal.isEmpty()) {
+      throw new Failed("data-quality gate failed for " + day + ": rows broke rules whose severity is fail: "
+          + String.join("; ", fatal) + ". See " + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day
+          + ") and the rule's comment in Severity for what it means and what to fix");
     }
     if (!over.isEmpty()) {
       throw new Failed("data-quality gate failed for " + day + ": quarantined share over "

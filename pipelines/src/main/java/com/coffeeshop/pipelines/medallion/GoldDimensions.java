@@ -3,13 +3,19 @@ package com.coffeeshop.pipelines.medallion;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
+import com.coffeeshop.pipelines.medallion.silver.ReferenceHistory;
+import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
 import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
 import com.coffeeshop.transforms.scd2.Scd2Dimension;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
@@ -19,72 +25,155 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * The gold SCD Type 2 dimensions for one day, from silver's snapshots of that day, with the one
- * {@link Scd2Dimension} rule: {@code gld.dim_products}, {@code gld.dim_stores},
- * {@code gld.dim_payment_methods}. Each is rewritten whole (copy-on-write: they are small) in one
- * commit that records the effective day.
+ * The gold SCD Type 2 dimensions {@code gld.dim_products}, {@code gld.dim_stores} and
+ * {@code gld.dim_payment_methods}, rebuilt whole (copy-on-write: they are small) from the history kept
+ * in bronze: the entities on every day (the same {@link ReferenceHistory} rule and row rules as the
+ * silver snapshots) from the first captured change to the latest day built so far, versioned by
+ * {@link Scd2Dimension}.
  *
- * <p>Dimensions go forward in time: re-running the latest day is idempotent; a day older than a
- * dimension's last effective day leaves it as is (its history already covers that day, which is what
- * the facts join to), and says so.
+ * <p>So any day can be built, re-built or back-filled in any order with the same rows: building day D
+ * covers max(D, the dimension's last day), a version keeps its surrogate key across rebuilds, and a key
+ * deleted in MySQL is valid through the day its deletion was seen, then closed. The commit records the
+ * last day covered ({@code effective_date}) and the day asked for ({@code day}).
  */
 public class GoldDimensions {
   public interface Options extends LakehouseOptions, DayOptions {
-    @Description("Close the current version of a key that is missing from the source snapshot")
+    @Description("Close the current version of a key that is missing from a day's entities (deleted in MySQL)")
     @Default.Boolean(true)
     boolean getCloseMissing();
 
     void setCloseMissing(boolean value);
   }
 
-  /** One dimension: its table, keys, the silver snapshot it comes from and its tracked columns. */
-  record Dimension(String table, String surrogateKey, String naturalKey, String silverTable, List<String> tracked) {}
+  /** One dimension: its table, keys and tracked columns, and the silver rows it comes from. */
+  record Dimension(String table, String surrogateKey, String naturalKey, List<String> tracked) {}
 
-  static final List<Dimension> DIMENSIONS = List.of(
-      new Dimension("dim_products", "product_key", "product_id", "products",
-          List.of("product_name", "category", "unit_price")),
-      new Dimension("dim_stores", "store_key", "store_id", "stores",
-          List.of("store_name", "address", "district", "city")),
-      new Dimension("dim_payment_methods", "payment_method_key", "payment_method_id", "payment_methods",
-          List.of("method_name", "bank")));
+  static final Dimension PRODUCTS = new Dimension("dim_products", "product_key", "product_id",
+      List.of("product_name", "category", "unit_price"));
+  static final Dimension STORES = new Dimension("dim_stores", "store_key", "store_id",
+      List.of("store_name", "address", "district", "city"));
+  static final Dimension PAYMENT_METHODS = new Dimension("dim_payment_methods", "payment_method_key",
+      "payment_method_id", List.of("method_name", "bank"));
+  static final List<Dimension> DIMENSIONS = List.of(PRODUCTS, STORES, PAYMENT_METHODS);
 
-  /** The pipeline, or empty when every dimension is already past the day. */
-  public static Optional<PipelineResult> run(Options o) {
+  /** The bronze tables the dimensions are built from. */
+  static final List<String> SOURCES = List.of("product_category", "products", "stores", "payment_methods");
+
+  public static PipelineResult run(Options o) {
     LocalDate day = DayOptions.day(o);
     String runId = LakehouseOptions.runId(o);
-    Pipeline p = Pipeline.create(o);
-    int built = 0;
+    String lake = o.getLakehouse();
+    LocalDate through = day;
     for (Dimension d : DIMENSIONS) {
-      String path = Lakehouse.gold(o.getLakehouse(), d.table());
-      Optional<LocalDate> last = lastEffectiveDay(path);
-      if (last.isPresent() && last.get().isAfter(day)) {
-        System.out.printf("%s: already at %s, after %s; kept as is (its history covers %s)%n", d.table(), last.get(), day, day);
-        continue;
+      Optional<LocalDate> last = lastEffectiveDay(Lakehouse.gold(lake, d.table()));
+      if (last.isPresent() && last.get().isAfter(through)) {
+        through = last.get();
       }
-      String silverPath = Lakehouse.silver(o.getLakehouse(), d.silverTable());
-      Lakehouse.requirePartition(silverPath, day, "SilverClean");
+    }
+    if (through.isAfter(day)) {
+      System.out.printf("gold dimensions: built through %s already; rebuilding them through %s for %s%n", through, through, day);
+    }
+    Pipeline p = Pipeline.create(o);
+    Map<String, PCollectionView<List<GenericRecord>>> bronze = new TreeMap<>();
+    for (String t : SOURCES) {
+      String path = Lakehouse.bronze(lake, t);
+      if (DeltaTables.latestVersion(path).isEmpty()) {
+        throw new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first");
+      }
+      bronze.put(t, p.apply("ReadBronze_" + t, DeltaRead.latest(path, AvroSchemas.bronze(t)))
+          .apply("AsList_" + t, View.asList()));
+    }
+    Map<Dimension, PCollectionView<List<GenericRecord>>> stored = new java.util.LinkedHashMap<>();
+    for (Dimension d : DIMENSIONS) {
+      String path = Lakehouse.gold(lake, d.table());
       Schema schema = AvroSchemas.gold(d.table());
-      PCollection<GenericRecord> snapshot = p.apply("ReadSilver_" + d.silverTable(),
-          DeltaRead.latest(silverPath, AvroSchemas.silver(d.silverTable())).onlyPartition(day.toString()));
-      Scd2Dimension scd2 = Scd2Dimension.of(schema, d.surrogateKey(), d.naturalKey(), d.tracked())
-          .on(day).closeMissing(o.getCloseMissing());
-      if (last.isPresent()) {
-        scd2 = scd2.existing(p.apply("Read_" + d.table(), DeltaRead.latest(path, schema)));
-      }
-      snapshot.apply("Scd2_" + d.table(), scd2)
-          .apply("Write_" + d.table(), DeltaWrite.to(path, schema)
+      PCollection<GenericRecord> rows = DeltaTables.latestVersion(path).isPresent()
+          ? p.apply("Read_" + d.table(), DeltaRead.latest(path, schema))
+          : p.apply("None_" + d.table(), Create.empty(AvroCoder.of(GenericRecord.class, schema)));
+      stored.put(d, rows.apply("AsList_" + d.table(), View.asList()));
+    }
+    List<PCollectionView<?>> sideInputs = new ArrayList<>(bronze.values());
+    sideInputs.addAll(stored.values());
+    TupleTag<GenericRecord> products = new TupleTag<>("dim_products") {};
+    TupleTag<GenericRecord> stores = new TupleTag<>("dim_stores") {};
+    TupleTag<GenericRecord> payments = new TupleTag<>("dim_payment_methods") {};
+    Map<Dimension, TupleTag<GenericRecord>> tags = Map.of(PRODUCTS, products, STORES, stores, PAYMENT_METHODS, payments);
+    PCollectionTuple built = p.apply("Once", Create.of(0))
+        .apply("BuildDimensions", ParDo.of(new BuildFn(through, o.getCloseMissing(), bronze, stored, tags))
+            .withSideInputs(sideInputs)
+            .withOutputTags(products, TupleTagList.of(stores).and(payments)));
+    for (Dimension d : DIMENSIONS) {
+      Schema schema = AvroSchemas.gold(d.table());
+      built.get(tags.get(d)).setCoder(AvroCoder.of(GenericRecord.class, schema))
+          .apply("Write_" + d.table(), DeltaWrite.to(Lakehouse.gold(lake, d.table()), schema)
               .withMode(DeltaWrite.Mode.OVERWRITE)
               .withRunId(runId)
-              .withCommitInfo(Map.of("effective_date", day.toString())));
-      built++;
+              .withCommitInfo(Map.of("effective_date", through.toString(), "day", day.toString())));
     }
-    return built == 0 ? Optional.empty() : Optional.of(p.run());
+    return p.run();
   }
 
-  /** The day the dimension's latest commit applied. */
+  /** Every day's entities from bronze, then each dimension from them. */
+  static class BuildFn extends DoFn<Integer, GenericRecord> {
+    private final LocalDate through;
+    private final boolean closeMissing;
+    private final Map<String, PCollectionView<List<GenericRecord>>> bronze;
+    private final Map<Dimension, PCollectionView<List<GenericRecord>>> stored;
+    private final Map<Dimension, TupleTag<GenericRecord>> tags;
+
+    BuildFn(LocalDate through, boolean closeMissing, Map<String, PCollectionView<List<GenericRecord>>> bronze,
+        Map<Dimension, PCollectionView<List<GenericRecord>>> stored, Map<Dimension, TupleTag<GenericRecord>> tags) {
+      this.through = through;
+      this.closeMissing = closeMissing;
+      this.bronze = bronze;
+      this.stored = stored;
+      this.tags = tags;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Map<String, ReferenceHistory> history = new TreeMap<>();
+      bronze.forEach((t, view) -> history.put(t, new ReferenceHistory(c.sideInput(view))));
+      Optional<LocalDate> first = history.values().stream().map(ReferenceHistory::firstDay).flatMap(Optional::stream)
+          .min(LocalDate::compareTo);
+      Map<Dimension, SortedMap<LocalDate, List<GenericRecord>>> daily = new java.util.HashMap<>();
+      DIMENSIONS.forEach(d -> daily.put(d, new TreeMap<>()));
+      for (LocalDate d = first.orElse(through.plusDays(1)); !d.isAfter(through); d = d.plusDays(1)) {
+        Quarantine unused = new Quarantine(d, "gold");
+        LocalDate on = d;
+        Map<Integer, String> categories = new java.util.HashMap<>();
+        ReferenceRules.Categories categoryRule = new ReferenceRules.Categories(d, unused);
+        history.get("product_category").on(d, v -> categoryRule.silverRow(v, Map.of()))
+            .values().forEach(r -> categories.put((Integer) r.get("category_id"), r.get("category").toString()));
+        ReferenceRules.Products productRule = new ReferenceRules.Products(d, unused, null);
+        ReferenceRules.Stores storeRule = new ReferenceRules.Stores(d, unused);
+        ReferenceRules.PaymentMethods paymentRule = new ReferenceRules.PaymentMethods(d, unused);
+        daily.get(PRODUCTS).put(on, List.copyOf(history.get("products").on(d, v -> productRule.silverRow(v, categories)).values()));
+        daily.get(STORES).put(on, List.copyOf(history.get("stores").on(d, v -> storeRule.silverRow(v, Map.of())).values()));
+        daily.get(PAYMENT_METHODS).put(on,
+            List.copyOf(history.get("payment_methods").on(d, v -> paymentRule.silverRow(v, Map.of())).values()));
+      }
+      for (Dimension dim : DIMENSIONS) {
+        Scd2Dimension scd2 = Scd2Dimension.of(AvroSchemas.gold(dim.table()), dim.surrogateKey(), dim.naturalKey(),
+            dim.tracked()).closeMissing(closeMissing);
+        scd2.build(daily.get(dim), c.sideInput(stored.get(dim))).forEach(r -> c.output(tags.get(dim), r));
+      }
+    }
+  }
+
+  /** The last day the dimension's latest commit covered. */
   static Optional<LocalDate> lastEffectiveDay(String path) {
     return DeltaTables.latestVersion(path)
         .map(v -> DeltaTables.userMetadata(path, v).get("effective_date"))
@@ -92,7 +181,7 @@ public class GoldDimensions {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("gold dimensions", () -> run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class))
-        .ifPresent(r -> Jobs.toCompletion(r, "gold dimensions")));
+    Jobs.main("gold dimensions", () -> Jobs.toCompletion(
+        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "gold dimensions"));
   }
 }

@@ -8,6 +8,7 @@ import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -41,7 +42,13 @@ public class GoldFacts {
     String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     String lines = Lakehouse.silver(lake, "order_lines");
-    Lakehouse.requirePartition(lines, day, "SilverClean");
+    Lakehouse.requireDay(lines, day, "SilverClean");
+    for (String dim : List.of("dim_products", "dim_stores", "dim_payment_methods")) {
+      String path = Lakehouse.gold(lake, dim);
+      if (GoldDimensions.lastEffectiveDay(path).map(day::isAfter).orElse(true)) {
+        throw new IllegalStateException(path + " does not cover " + day + " yet: run GoldDimensions --date=" + day + " first");
+      }
+    }
     Pipeline p = Pipeline.create(o);
     PCollectionView<Map<String, Iterable<GenericRecord>>> products = versions(p, lake, "dim_products", "product_id");
     PCollectionView<Map<String, Iterable<GenericRecord>>> stores = versions(p, lake, "dim_stores", "store_id");
@@ -69,6 +76,8 @@ public class GoldFacts {
             f.put("payment_method_key", keyAsOf(c.sideInput(payments), "dim_payment_methods", "payment_method_key",
                 line.get("payment_method_id"), date));
             f.put("quantity", line.get("quantity"));
+            f.put("unit_price", line.get("unit_price"));
+            f.put("gross_amount", (long) (Integer) line.get("unit_price") * (Integer) line.get("quantity"));
             f.put("subtotal", line.get("subtotal"));
             f.put("discount_percent", line.get("discount_percent"));
             f.put("is_suggestion", line.get("is_suggestion"));

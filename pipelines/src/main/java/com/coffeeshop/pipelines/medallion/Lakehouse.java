@@ -22,9 +22,12 @@ public final class Lakehouse {
     return root.replaceAll("/+$", "") + "/" + layer + "/" + table;
   }
 
-  /** Fails with what to run first when the table has no partition for {@code day}. */
-  public static void requirePartition(String tablePath, LocalDate day, String runFirst) {
-    if (!com.coffeeshop.transforms.delta.DeltaTables.partitionValues(tablePath).contains(day.toString())) {
+  /**
+   * Fails with what to run first when no run has built {@code day} into the table (a commit recording
+   * that day): a day with no rows was still built when its run committed, and passes.
+   */
+  public static void requireDay(String tablePath, LocalDate day, String runFirst) {
+    if (com.coffeeshop.transforms.delta.DeltaTables.lastCommitWith(tablePath, "day", day.toString()).isEmpty()) {
       throw new IllegalStateException(tablePath + " has nothing for " + day + ": run " + runFirst + " --date=" + day
           + " first");
     }

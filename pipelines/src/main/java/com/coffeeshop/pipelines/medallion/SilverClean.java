@@ -28,6 +28,8 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
@@ -80,36 +82,21 @@ public class SilverClean {
     List<PCollection<String>> counts = new ArrayList<>();
 
     ReferenceSnapshot.Result categories = ReferenceSnapshot.build(p, lake, "product_category", "product_categories",
-        "category_id", day, new ReferenceRules.Categories(day, quarantine), List.of(), quarantine);
+        "category_id", day, new ReferenceRules.Categories(day, quarantine), null, quarantine);
     PCollectionView<Map<Integer, String>> categoryNames = asMap(categories.snapshot(), "category_id", "category");
+    // Every product of the day is checked against the day's categories: a category renamed today renames it on
+    // every product, not only on products changed today.
     ReferenceSnapshot.Result products = ReferenceSnapshot.build(p, lake, "products", "products", "product_id", day,
-        new ReferenceRules.Products(day, quarantine, categoryNames), List.of(categoryNames), quarantine);
+        new ReferenceRules.Products(day, quarantine, categoryNames), categoryNames, quarantine);
     ReferenceSnapshot.Result stores = ReferenceSnapshot.build(p, lake, "stores", "stores", "store_id", day,
-        new ReferenceRules.Stores(day, quarantine), List.of(), quarantine);
+        new ReferenceRules.Stores(day, quarantine), null, quarantine);
     ReferenceSnapshot.Result paymentMethods = ReferenceSnapshot.build(p, lake, "payment_methods", "payment_methods",
-        "payment_method_id", day, new ReferenceRules.PaymentMethods(day, quarantine), List.of(), quarantine);
+        "payment_method_id", day, new ReferenceRules.PaymentMethods(day, quarantine), null, quarantine);
     ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day,
-        new ReferenceRules.Customers(day, quarantine), List.of(), quarantine);
-
-    // A category renamed today renames it on every product of the snapshot, not only on products changed today.
-    PCollection<GenericRecord> productRows = products.snapshot()
-        .apply("CategoryNames", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
-          @ProcessElement
-          public void process(ProcessContext c) {
-            GenericRecord r = new GenericData.Record((GenericData.Record) c.element(), true);
-            String name = c.sideInput(categoryNames).get((Integer) r.get("category_id"));
-            if (name == null) {
-              throw new IllegalStateException("product " + r.get("product_id") + " has category " + r.get("category_id")
-                  + ", which is not in the day's category snapshot");
-            }
-            r.put("category", name);
-            c.output(r);
-          }
-        }).withSideInputs(categoryNames))
-        .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver("products")));
+        new ReferenceRules.Customers(day, quarantine), null, quarantine);
 
     write(categories.snapshot(), lake, "product_categories", "snapshot_date", day, runId);
-    write(productRows, lake, "products", "snapshot_date", day, runId);
+    write(products.snapshot(), lake, "products", "snapshot_date", day, runId);
     write(stores.snapshot(), lake, "stores", "snapshot_date", day, runId);
     write(paymentMethods.snapshot(), lake, "payment_methods", "snapshot_date", day, runId);
     write(customers.snapshot(), lake, "customers", "snapshot_date", day, runId);
@@ -121,7 +108,11 @@ public class SilverClean {
     SilverOrders.Result orders = SilverOrders.build(p, lake, day, Instant.now(), quarantine,
         asMap(stores.snapshot(), "store_id", "store_name"),
         asMap(paymentMethods.snapshot(), "payment_method_id", "method_name"),
-        asMap(customers.snapshot(), "customer_id", "tier"));
+        asMap(customers.snapshot(), "customer_id", "tier"),
+        products.snapshot()
+            .apply("Map_product_id", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                .via(r -> KV.of(r.get("product_id").toString(), r.get("product_name").toString())))
+            .apply("View_product_id", View.asMap()));
     write(orders.orders(), lake, "orders", "order_date", day, runId);
     write(orders.lines(), lake, "order_lines", "order_date", day, runId);
     rejected.add(orders.quarantined());

@@ -6,14 +6,21 @@
 --   * Money is integer VND (no fractions exist in VND).
 --   * Order ids are UUID strings in VARCHAR(36): MariaDB allows no generated column over a CHAR.
 --   * Times are DATETIME(3) in UTC (the server and every session run with time_zone '+00:00').
---   * `updated_at` on every reference table is the incremental batch's watermark column. The loader
---     never writes it on update: ON UPDATE CURRENT_TIMESTAMP bumps it only when a value changed.
+--   * `updated_at` on the reference tables is business data: the loader writes it from the CSV, and
+--     the suggestion job versions Redis entries by it. It is NOT what the batch reads by.
+--   * `changed_at` on every table is the batch's capture position: MariaDB sets it on every insert
+--     and on every update that changes a value (DEFAULT / ON UPDATE CURRENT_TIMESTAMP), from the
+--     server's clock, whatever times the rows carry. No writer ever sets it. Bronze reads the rows
+--     with `changed_at` in [last watermark, now - settle time), so a late order (an old `timestamp`),
+--     a line written after its order or a store loaded with an old `updated_at` is still read once.
 
 CREATE TABLE IF NOT EXISTS product_category (
   id          INT          NOT NULL,
   name        VARCHAR(100) NOT NULL,
   updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
+  KEY ix_product_category_changed_at (changed_at),
   UNIQUE KEY uq_product_category_name (name),
   KEY ix_product_category_updated_at (updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -24,7 +31,9 @@ CREATE TABLE IF NOT EXISTS products (
   category_id INT          NOT NULL,
   unit_price  INT          NOT NULL,
   updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
+  KEY ix_products_changed_at (changed_at),
   KEY ix_products_updated_at (updated_at),
   CONSTRAINT fk_products_category FOREIGN KEY (category_id) REFERENCES product_category (id),
   CONSTRAINT ck_products_unit_price CHECK (unit_price > 0)
@@ -37,7 +46,9 @@ CREATE TABLE IF NOT EXISTS stores (
   district    VARCHAR(100) NOT NULL,
   city        VARCHAR(100) NOT NULL,
   updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
+  KEY ix_stores_changed_at (changed_at),
   KEY ix_stores_updated_at (updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -47,7 +58,9 @@ CREATE TABLE IF NOT EXISTS payment_methods (
   -- Only bank transfers name a bank; NULL for cash and card.
   bank        VARCHAR(50)  NULL,
   updated_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
+  KEY ix_payment_methods_changed_at (changed_at),
   KEY ix_payment_methods_updated_at (updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -57,7 +70,9 @@ CREATE TABLE IF NOT EXISTS customers (
   phone_number VARCHAR(20)  NOT NULL,
   tier         VARCHAR(16)  NOT NULL,
   updated_at   DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
+  KEY ix_customers_changed_at (changed_at),
   KEY ix_customers_tier (tier),
   KEY ix_customers_updated_at (updated_at),
   CONSTRAINT ck_customers_tier CHECK (tier IN ('regular', 'silver', 'gold', 'diamond'))
@@ -69,7 +84,9 @@ CREATE TABLE IF NOT EXISTS orders (
   store_id          INT         NOT NULL,
   payment_method_id INT         NOT NULL,
   customer_id       INT         NOT NULL,
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
+  KEY ix_orders_changed_at (changed_at),
   KEY ix_orders_timestamp (`timestamp`),
   CONSTRAINT fk_orders_store FOREIGN KEY (store_id) REFERENCES stores (id),
   CONSTRAINT fk_orders_payment_method FOREIGN KEY (payment_method_id) REFERENCES payment_methods (id),
@@ -88,7 +105,9 @@ CREATE TABLE IF NOT EXISTS order_details (
   -- The order id on a suggested line, NULL on ordered ones: its unique key allows at most one
   -- suggestion per order, whatever replays or concurrent runs of the suggestion job do.
   suggestion_for   VARCHAR(36) AS (IF(is_suggestion = 1, order_id, NULL)) STORED,
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (order_id, product_id),
+  KEY ix_order_details_changed_at (changed_at),
   UNIQUE KEY uq_order_details_one_suggestion (suggestion_for),
   KEY ix_order_details_product (product_id),
   CONSTRAINT fk_order_details_order FOREIGN KEY (order_id) REFERENCES orders (id),

@@ -43,7 +43,7 @@ public record DailyKpis(
   /** Reads the day's facts and the dimensions of {@code lakehouse}; fails naming the step to run when gold is missing. */
   public static DailyKpis compute(String lakehouse, LocalDate date) throws IOException {
     String facts = Lakehouse.gold(lakehouse, "fact_orders");
-    Lakehouse.requirePartition(facts, date, "GoldFacts");
+    Lakehouse.requireDay(facts, date, "GoldFacts");
     Map<Integer, GenericRecord> stores = byKey(lakehouse, "dim_stores", "store_key");
     Map<Integer, GenericRecord> products = byKey(lakehouse, "dim_products", "product_key");
     Set<String> orderIds = new HashSet<>();

@@ -24,6 +24,27 @@ public final class DeltaTables {
     return log.tableExists() ? Optional.of(log.update().getVersion()) : Optional.empty();
   }
 
+  /** The number of {@code writer}'s last committed run (see {@link DeltaWrite#inSequence}); -1 when none. */
+  public static long lastRun(String tablePath, String writer) {
+    DeltaLog log = log(tablePath);
+    return log.tableExists() ? log.startTransaction().txnVersion(writer) : -1;
+  }
+
+  /**
+   * The commit info of the newest commit whose info has {@code key = value} (the day a step built, say),
+   * searching back from the latest version; empty when none has.
+   */
+  public static Optional<Map<String, String>> lastCommitWith(String tablePath, String key, String value) {
+    Optional<Long> latest = latestVersion(tablePath);
+    for (long v = latest.orElse(-1L); v >= 0; v--) {
+      Map<String, String> info = userMetadata(tablePath, v);
+      if (value.equals(info.get(key))) {
+        return Optional.of(info);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The commit info a {@link DeltaWrite} recorded with {@code version}. */
   public static Map<String, String> userMetadata(String tablePath, long version) {
     String json = log(tablePath).getCommitInfoAt(version).getUserMetadata().orElse("{}");

@@ -3,6 +3,7 @@ package com.coffeeshop.transforms.delta;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.standalone.DeltaLog;
 import io.delta.standalone.Operation;
+import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.OptimisticTransaction;
 import io.delta.standalone.actions.Action;
 import io.delta.standalone.actions.AddFile;
@@ -70,9 +71,19 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   private final String replacedPartition;
   /** Rows are spread over this many writers: at most this many files per partition and run. */
   private final int shards;
+  /** With {@link #inSequence}: the writer whose runs are numbered, and the number its last run must have. */
+  private final String sequenceId;
+  private final long previousRun;
 
   private DeltaWrite(String tablePath, String schemaJson, String partitionColumn, Mode mode, String runId,
       Map<String, String> commitInfo, String replacedPartition, int shards) {
+    this(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, shards, null, -1);
+  }
+
+  private DeltaWrite(String tablePath, String schemaJson, String partitionColumn, Mode mode, String runId,
+      Map<String, String> commitInfo, String replacedPartition, int shards, String sequenceId, long previousRun) {
+    this.sequenceId = sequenceId;
+    this.previousRun = previousRun;
     this.tablePath = tablePath;
     this.schemaJson = schemaJson;
     this.partitionColumn = partitionColumn;
@@ -94,11 +105,12 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (schema.getField(column) == null) {
       throw new IllegalArgumentException("partition column " + column + " is not in schema " + schema.getName());
     }
-    return new DeltaWrite(tablePath, schemaJson, column, mode, runId, commitInfo, replacedPartition, shards);
+    return new DeltaWrite(tablePath, schemaJson, column, mode, runId, commitInfo, replacedPartition, shards, sequenceId, previousRun);
   }
 
   public DeltaWrite withMode(Mode newMode) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, newMode, runId, commitInfo, replacedPartition, shards);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, newMode, runId, commitInfo, replacedPartition, shards,
+        sequenceId, previousRun);
   }
 
   /**
@@ -110,7 +122,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (partitionColumn == null) {
       throw new IllegalStateException("replacingPartition needs partitionedBy(column) first");
     }
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, Mode.REPLACE_PARTITIONS, runId, commitInfo, value, shards);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, Mode.REPLACE_PARTITIONS, runId, commitInfo, value, shards,
+        sequenceId, previousRun);
   }
 
   /**
@@ -122,17 +135,40 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (n < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + n);
     }
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, n);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, n,
+        sequenceId, previousRun);
   }
 
   /** Names the run: part of every file name and of the commit info. */
   public DeltaWrite withRunId(String id) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, id, commitInfo, replacedPartition, shards);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, id, commitInfo, replacedPartition, shards,
+        sequenceId, previousRun);
   }
 
   /** Extra facts recorded with the commit (for example the source watermark range). */
   public DeltaWrite withCommitInfo(Map<String, String> info) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, Map.copyOf(info), replacedPartition, shards);
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, Map.copyOf(info), replacedPartition, shards,
+        sequenceId, previousRun);
+  }
+
+  /**
+   * Numbers this writer's runs (Delta's idempotent-writer {@code SetTransaction}, under
+   * {@code writer}): the run commits only if the writer's last committed run is still
+   * {@code previousRun} (-1: none yet), as read when the run was planned, and records
+   * {@code previousRun + 1}. A second run planned from the same state (a retry while the first still
+   * runs) then fails with {@link ConcurrentRunException} and commits nothing, instead of appending the
+   * same rows again. Read the current number with {@link DeltaTables#lastRun}.
+   */
+  public DeltaWrite inSequence(String writer, long previousRun) {
+    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, shards,
+        writer, previousRun);
+  }
+
+  /** Another run of the same writer committed first; this one committed nothing. */
+  public static class ConcurrentRunException extends IllegalStateException {
+    public ConcurrentRunException(String message) {
+      super(message);
+    }
   }
 
   @Override
@@ -283,6 +319,17 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       }
       List<Action> actions = new ArrayList<>();
       long now = System.currentTimeMillis();
+      if (spec.sequenceId != null) {
+        // Reading the writer's number makes Delta's conflict check fail this commit if another one
+        // recording the same writer lands between here and the commit.
+        long last = txn.txnVersion(spec.sequenceId);
+        if (last != spec.previousRun) {
+          throw new ConcurrentRunException("another " + spec.sequenceId + " run committed to " + spec.tablePath
+              + " after this run was planned (its last run is now #" + last + ", this run was planned after #"
+              + spec.previousRun + "): this run committed nothing. Run it again: it continues from where that run ended.");
+        }
+        actions.add(new SetTransaction(spec.sequenceId, spec.previousRun + 1, Optional.of(now)));
+      }
       if (spec.mode != Mode.APPEND && log.tableExists()) {
         Set<Map<String, String>> touched = new HashSet<>();
         files.forEach(f -> touched.add(f.partitionValues()));
@@ -310,7 +357,12 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       Operation op = new Operation(Operation.Name.WRITE, parameters,
           Map.of("numFiles", String.valueOf(files.size()), "numOutputRows", String.valueOf(records)),
           Optional.of(JSON.writeValueAsString(info)));
-      out.output(txn.commit(actions, op, "coffeeshop-beam").getVersion());
+      try {
+        out.output(txn.commit(actions, op, "coffeeshop-beam").getVersion());
+      } catch (io.delta.standalone.exceptions.ConcurrentTransactionException e) {
+        throw new ConcurrentRunException("another " + spec.sequenceId + " run committed to " + spec.tablePath
+            + " at the same moment: this run committed nothing (" + e.getMessage() + ")");
+      }
     }
   }
 }

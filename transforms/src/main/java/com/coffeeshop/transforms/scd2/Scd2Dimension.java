@@ -2,33 +2,31 @@ package com.coffeeshop.transforms.scd2;
 
 import com.coffeeshop.transforms.scd2.Scd2.Version;
 import java.time.LocalDate;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * The {@link Scd2} rule as a Beam transform over Avro rows, for any dimension: applied to the
- * source snapshot (rows carrying the natural key and every attribute under the dimension's column
- * names), with the dimension's current rows given by {@link #existing}, it emits the whole new
- * dimension, to be written back with copy-on-write (dimensions are small: the rule runs in one
- * worker, on side inputs).
+ * A gold SCD Type 2 dimension over Avro rows, built from the source's state on each day: the
+ * {@link Scd2} rule applied day after day from the first, so the dimension is a pure function of
+ * the daily states and can be rebuilt, for any day and in any order, with the same rows.
+ *
+ * <p>Surrogate keys stay stable across rebuilds: a version that the existing dimension already has
+ * (same natural key and start date) keeps its key; a new version gets one more than the largest key
+ * ever given, in the rule's fixed order. Rebuilt from the same history, the keys are the same ones.
  *
  * <p>The dimension schema has the surrogate key, the natural key, the attributes, then
- * {@code start_date}, {@code end_date} (null while current) and {@code is_current}.
+ * {@code start_date}, {@code end_date} (null while current) and {@code is_current}; source rows carry
+ * the natural key and every attribute under the dimension's column names.
  */
-public class Scd2Dimension extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
+public class Scd2Dimension implements Serializable {
   private static final List<String> VALIDITY = List.of("start_date", "end_date", "is_current");
 
   private final String schemaJson;
@@ -36,11 +34,9 @@ public class Scd2Dimension extends PTransform<PCollection<GenericRecord>, PColle
   private final String naturalKey;
   private final List<String> tracked;
   private final boolean closeMissing;
-  private final LocalDate effective;
-  private final transient PCollection<GenericRecord> existing;
 
   private Scd2Dimension(Schema schema, String surrogateKey, String naturalKey, List<String> tracked,
-      boolean closeMissing, LocalDate effective, PCollection<GenericRecord> existing) {
+      boolean closeMissing) {
     for (String c : concat(List.of(surrogateKey, naturalKey), concat(tracked, VALIDITY))) {
       if (schema.getField(c) == null) {
         throw new IllegalArgumentException("column " + c + " is not in dimension schema " + schema.getName());
@@ -51,71 +47,72 @@ public class Scd2Dimension extends PTransform<PCollection<GenericRecord>, PColle
     this.naturalKey = naturalKey;
     this.tracked = List.copyOf(tracked);
     this.closeMissing = closeMissing;
-    this.effective = effective;
-    this.existing = existing;
   }
 
   /** A dimension with these columns; a change of a {@code tracked} attribute opens a new version. */
   public static Scd2Dimension of(Schema schema, String surrogateKey, String naturalKey, List<String> tracked) {
-    return new Scd2Dimension(schema, surrogateKey, naturalKey, tracked, true, null, null);
+    return new Scd2Dimension(schema, surrogateKey, naturalKey, tracked, true);
   }
 
-  /** The dimension's rows so far (every version); without this, the first load. */
-  public Scd2Dimension existing(PCollection<GenericRecord> rows) {
-    return new Scd2Dimension(schema(), surrogateKey, naturalKey, tracked, closeMissing, effective, rows);
-  }
-
-  /** The day the source snapshot describes: new versions start, closed ones end, on it. */
-  public Scd2Dimension on(LocalDate day) {
-    return new Scd2Dimension(schema(), surrogateKey, naturalKey, tracked, closeMissing, day, existing);
-  }
-
-  /** Whether a key missing from the source closes its current version (default: yes). */
+  /** Whether a key missing from a day's source closes its current version (default: yes). */
   public Scd2Dimension closeMissing(boolean close) {
-    return new Scd2Dimension(schema(), surrogateKey, naturalKey, tracked, close, effective, existing);
+    return new Scd2Dimension(schema(), surrogateKey, naturalKey, tracked, close);
   }
 
-  private Schema schema() {
+  public Schema schema() {
     return new Schema.Parser().parse(schemaJson);
   }
 
-  @Override
-  public PCollection<GenericRecord> expand(PCollection<GenericRecord> source) {
-    if (effective == null) {
-      throw new IllegalStateException("Scd2Dimension needs the effective date: .on(day)");
+  /**
+   * The whole dimension from the source's state on every day, in order.
+   *
+   * @param daily each day's source rows, from the first day to the last the dimension covers, no day left out
+   * @param existing the dimension as stored (any rows; empty on the first build), for stable keys
+   */
+  public List<GenericRecord> build(SortedMap<LocalDate, List<GenericRecord>> daily, List<GenericRecord> existing) {
+    Schema schema = schema();
+    List<String> attributes = attributes(schema);
+    List<Version> versions = new ArrayList<>();
+    LocalDate expected = null;
+    for (Map.Entry<LocalDate, List<GenericRecord>> day : daily.entrySet()) {
+      if (expected != null && !day.getKey().equals(expected)) {
+        throw new IllegalArgumentException("the daily states of " + schema.getName() + " skip from " + expected.minusDays(1)
+            + " to " + day.getKey() + ": every day is needed");
+      }
+      versions = Scd2.apply(versions, source(day.getValue(), attributes, schema), tracked, day.getKey(), closeMissing);
+      expected = day.getKey().plusDays(1);
     }
-    AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema());
-    PCollection<GenericRecord> before = existing != null ? existing
-        : source.getPipeline().apply("NoVersionsYet", Create.empty(coder));
-    PCollectionView<List<GenericRecord>> dimension = before.apply("DimensionAsList", View.asList());
-    PCollectionView<List<GenericRecord>> snapshot = source.apply("SourceAsList", View.asList());
-    return source.getPipeline()
-        .apply("Once", Create.of(0))
-        .apply("ApplyScd2", ParDo.of(new DoFn<Integer, GenericRecord>() {
-          @ProcessElement
-          public void process(ProcessContext c) {
-            apply(c.sideInput(dimension), c.sideInput(snapshot)).forEach(c::output);
-          }
-        }).withSideInputs(dimension, snapshot))
-        .setCoder(coder);
+    Map<String, Integer> stored = new HashMap<>();
+    int maxKey = 0;
+    for (GenericRecord r : existing) {
+      int key = (Integer) r.get(surrogateKey);
+      stored.put(text(r.get(naturalKey)) + "@" + r.get("start_date"), key);
+      maxKey = Math.max(maxKey, key);
+    }
+    List<GenericRecord> out = new ArrayList<>();
+    for (Version v : versions) { // in the rule's key order
+      Integer key = stored.get(v.key() + "@" + v.startDate().toEpochDay());
+      GenericRecord r = new GenericData.Record(schema);
+      r.put(surrogateKey, key != null ? key : ++maxKey);
+      r.put(naturalKey, typed(schema.getField(naturalKey), v.key()));
+      attributes.forEach(a -> r.put(a, typed(schema.getField(a), v.attributes().get(a))));
+      r.put("start_date", (int) v.startDate().toEpochDay());
+      r.put("end_date", v.endDate() == null ? null : (int) v.endDate().toEpochDay());
+      r.put("is_current", v.current());
+      out.add(r);
+    }
+    out.sort(Comparator.comparingInt(r -> (Integer) r.get(surrogateKey)));
+    return out;
   }
 
-  /** The new dimension rows from the old ones and the source rows. */
-  List<GenericRecord> apply(List<GenericRecord> dimensionRows, List<GenericRecord> sourceRows) {
-    Schema schema = schema();
-    List<String> attributes = schema.getFields().stream().map(Schema.Field::name)
+  private List<String> attributes(Schema schema) {
+    return schema.getFields().stream().map(Schema.Field::name)
         .filter(n -> !n.equals(surrogateKey) && !n.equals(naturalKey) && !VALIDITY.contains(n)).toList();
-    List<Version> versions = new ArrayList<>();
-    for (GenericRecord r : dimensionRows) {
-      Map<String, String> attrs = new HashMap<>();
-      attributes.forEach(a -> attrs.put(a, text(r.get(a))));
-      versions.add(new Version((Integer) r.get(surrogateKey), text(r.get(naturalKey)), attrs,
-          LocalDate.ofEpochDay((Integer) r.get("start_date")),
-          r.get("end_date") == null ? null : LocalDate.ofEpochDay((Integer) r.get("end_date")),
-          (Boolean) r.get("is_current")));
-    }
+  }
+
+  private Map<String, Map<String, String>> source(List<GenericRecord> rows, List<String> attributes, Schema schema) {
     Map<String, Map<String, String>> now = new HashMap<>();
-    for (GenericRecord r : sourceRows) {
+    for (GenericRecord r : rows) {
       Map<String, String> attrs = new HashMap<>();
       for (String a : attributes) {
         if (r.getSchema().getField(a) == null) {
@@ -128,21 +125,10 @@ public class Scd2Dimension extends PTransform<PCollection<GenericRecord>, PColle
         throw new IllegalArgumentException("a source row of " + schema.getName() + " has no " + naturalKey);
       }
       if (now.put(key, attrs) != null) {
-        throw new IllegalArgumentException("the source snapshot has " + naturalKey + "=" + key + " twice");
+        throw new IllegalArgumentException("the source has " + naturalKey + "=" + key + " twice on one day");
       }
     }
-    List<GenericRecord> out = new ArrayList<>();
-    for (Version v : Scd2.apply(versions, now, tracked, effective, closeMissing)) {
-      GenericRecord r = new GenericData.Record(schema);
-      r.put(surrogateKey, v.surrogateKey());
-      r.put(naturalKey, typed(schema.getField(naturalKey), v.key()));
-      attributes.forEach(a -> r.put(a, typed(schema.getField(a), v.attributes().get(a))));
-      r.put("start_date", (int) v.startDate().toEpochDay());
-      r.put("end_date", v.endDate() == null ? null : (int) v.endDate().toEpochDay());
-      r.put("is_current", v.current());
-      out.add(r);
-    }
-    return out;
+    return now;
   }
 
   private static String text(Object v) {

@@ -38,6 +38,7 @@ public final class DataQuality {
   private static final String IN = "in";
   private static final String VALID = "valid";
   private static final String QUARANTINED = "quarantined";
+  private static final String WARNED = "warned";
 
   /** The rows that entered validation for {@code table}. */
   public static PCollection<String> rowsIn(String table, PCollection<GenericRecord> rows) {
@@ -49,10 +50,11 @@ public final class DataQuality {
     return tag(table, VALID, rows);
   }
 
-  /** Quarantine rows (of any table), counted per table and rule. */
+  /** Quarantine-table rows (of any table), counted per table and rule: warnings apart, their rows stayed valid. */
   public static PCollection<String> quarantined(PCollection<GenericRecord> quarantine) {
     return quarantine.apply("CountQuarantined", MapElements.into(TypeDescriptors.strings())
-        .via(q -> q.get("table_name") + "\t" + QUARANTINED + "\t" + q.get("rule")));
+        .via(q -> q.get("table_name") + "\t" + (Severity.WARN.label().equals(q.get("severity").toString()) ? WARNED : QUARANTINED)
+            + "\t" + q.get("rule")));
   }
 
   private static PCollection<String> tag(String table, String what, PCollection<GenericRecord> rows) {
@@ -99,13 +101,8 @@ public final class DataQuality {
     for (String table : tables) {
       long in = totals.getOrDefault(table + "\t" + IN, 0L);
       long valid = totals.getOrDefault(table + "\t" + VALID, 0L);
-      Map<String, Long> byRule = new TreeMap<>();
-      totals.forEach((k, v) -> {
-        String[] parts = k.split("\t");
-        if (parts[0].equals(table) && parts[1].equals(QUARANTINED)) {
-          byRule.put(parts[2], v);
-        }
-      });
+      Map<String, Long> byRule = byRule(totals, table, QUARANTINED);
+      Map<String, Long> warnings = byRule(totals, table, WARNED);
       long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
       if (in != valid + quarantined) {
         problems.add(table + ": " + in + " in, " + valid + " valid + " + quarantined + " quarantined");
@@ -116,9 +113,9 @@ public final class DataQuality {
       r.put("rows_in", in);
       r.put("rows_valid", valid);
       r.put("rows_quarantined", quarantined);
-      r.put("quarantined_by_rule", byRule.entrySet().stream()
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-          .map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(",")));
+      r.put("quarantined_by_rule", show(byRule));
+      r.put("rows_warned", warnings.values().stream().mapToLong(Long::longValue).sum());
+      r.put("warned_by_rule", show(warnings));
       r.put("run_id", runId);
       rows.add(r);
     }
@@ -126,6 +123,24 @@ public final class DataQuality {
       throw new IllegalStateException("rows in ≠ valid + quarantined, so rows were lost or doubled: " + problems);
     }
     return rows;
+  }
+
+  private static Map<String, Long> byRule(Map<String, Long> totals, String table, String what) {
+    Map<String, Long> byRule = new TreeMap<>();
+    totals.forEach((k, v) -> {
+      String[] parts = k.split("\t");
+      if (parts[0].equals(table) && parts[1].equals(what)) {
+        byRule.put(parts[2], v);
+      }
+    });
+    return byRule;
+  }
+
+  /** rule=count, most frequent first. */
+  private static String show(Map<String, Long> byRule) {
+    return byRule.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(","));
   }
 
   /** Gathers the per-key counts into one small map (tables × rules keys). */

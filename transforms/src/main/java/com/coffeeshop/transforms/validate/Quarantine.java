@@ -9,7 +9,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Builds {@code slv.quarantine} rows: the run's day and id, the table, the rule broken, what was
+ * Builds {@code slv.quarantine} rows: the run's day and id, the table, the rule broken and its
+ * {@link Severity} (a warning's row stayed valid), what was
  * wrong, the row's key (when it has one) and the row itself as JSON.
  */
 public final class Quarantine implements Serializable {
@@ -39,6 +40,7 @@ public final class Quarantine implements Serializable {
     q.put("run_date", (int) runDate.toEpochDay());
     q.put("table_name", table);
     q.put("rule", why.rule());
+    q.put("severity", Severity.of(why.rule()).label());
     q.put("detail", why.detail());
     q.put("record_key", key);
     q.put("original", row.toString());

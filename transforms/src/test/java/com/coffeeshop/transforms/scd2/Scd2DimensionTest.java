@@ -1,7 +1,8 @@
 package com.coffeeshop.transforms.scd2;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,6 +10,9 @@ import com.coffeeshop.schemas.AvroSchemas;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -42,23 +46,59 @@ class Scd2DimensionTest {
     return out;
   }
 
-  @Test
-  void versionsAvroRowsWithTypedColumns() {
-    List<GenericRecord> first = PRODUCTS.on(D1).apply(List.of(), List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)));
-    List<GenericRecord> second = PRODUCTS.on(D1.plusDays(1)).apply(first,
-        List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 37000)));
-    assertThat(shown(second), containsInAnyOrder("1:CF01:29000:2026-11-01..:true", "2:CF02:35000:2026-11-01..2026-11-02:false",
-        "3:CF02:37000:2026-11-02..:true"));
-    assertThat(second.get(2).get("unit_price"), is(37000));
+  private static SortedMap<LocalDate, List<GenericRecord>> days(List<List<GenericRecord>> states) {
+    SortedMap<LocalDate, List<GenericRecord>> daily = new TreeMap<>();
+    for (int i = 0; i < states.size(); i++) {
+      daily.put(D1.plusDays(i), states.get(i));
+    }
+    return daily;
   }
 
   @Test
-  void refusesASourceWithADuplicateKeyAndADayBeforeTheDimension() {
-    assertThrows(IllegalArgumentException.class, () -> PRODUCTS.on(D1).apply(List.of(),
-        List.of(source("CF01", "Đen", 29000), source("CF01", "Đen 2", 29000))));
-    List<GenericRecord> later = PRODUCTS.on(D1.plusDays(5)).apply(List.of(), List.of(source("CF01", "Đen", 29000)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PRODUCTS.on(D1).apply(later, List.of(source("CF01", "Đen", 29000))));
-    assertThat(e.getMessage().contains("SCD2 runs go forward in time"), is(true));
+  void versionsEachDaysStateWithTypedColumns() {
+    List<GenericRecord> dim = PRODUCTS.build(days(List.of(
+        List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)),
+        List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 37000)))), List.of());
+    assertThat(shown(dim), contains("1:CF01:29000:2026-11-01..:true", "2:CF02:35000:2026-11-01..2026-11-02:false",
+        "3:CF02:37000:2026-11-02..:true"));
+    assertThat(dim.get(2).get("unit_price"), is(37000));
+  }
+
+  @Test
+  void aKeyMissingFromADayIsClosedThereAndOneThatComesBackOpensANewVersion() {
+    List<GenericRecord> dim = PRODUCTS.build(days(List.of(
+        List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)),
+        List.of(source("CF01", "Đen", 29000)),
+        List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)))), List.of());
+    assertThat(shown(dim), contains("1:CF01:29000:2026-11-01..:true", "2:CF02:35000:2026-11-01..2026-11-02:false",
+        "3:CF02:35000:2026-11-03..:true"));
+  }
+
+  @Test
+  void keysStayWithTheirVersionsAcrossRebuildsAndNewOnesNeverReuseOne() {
+    List<GenericRecord> first = PRODUCTS.build(days(List.of(List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)))),
+        List.of());
+    List<GenericRecord> again = PRODUCTS.build(days(List.of(List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)),
+        List.of(source("CF01", "Đen", 31000), source("CF02", "Sữa", 35000)))), first);
+    assertThat(shown(again), contains("1:CF01:29000:2026-11-01..2026-11-02:false", "2:CF02:35000:2026-11-01..:true",
+        "3:CF01:31000:2026-11-02..:true"));
+    assertThat("a rebuild from the same days gives the same rows", PRODUCTS.build(days(List.of(
+        List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)),
+        List.of(source("CF01", "Đen", 31000), source("CF02", "Sữa", 35000)))), again), is(again));
+    // A history that changed under stored keys (CF02 first seen a day later): its version gets a new key.
+    List<GenericRecord> changed = PRODUCTS.build(days(List.of(List.of(source("CF01", "Đen", 29000)),
+        List.of(source("CF01", "Đen", 31000), source("CF02", "Sữa", 35000)))), again);
+    assertThat(shown(changed), contains("1:CF01:29000:2026-11-01..2026-11-02:false", "3:CF01:31000:2026-11-02..:true",
+        "4:CF02:35000:2026-11-02..:true"));
+  }
+
+  @Test
+  void refusesADuplicateKeyInADayAndAGapBetweenDays() {
+    assertThrows(IllegalArgumentException.class, () -> PRODUCTS.build(days(List.of(
+        List.of(source("CF01", "Đen", 29000), source("CF01", "Đen 2", 29000)))), List.of()));
+    SortedMap<LocalDate, List<GenericRecord>> gap = new TreeMap<>(Map.of(D1, List.of(source("CF01", "Đen", 29000)),
+        D1.plusDays(2), List.of(source("CF01", "Đen", 29000))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PRODUCTS.build(gap, List.of()));
+    assertThat(e.getMessage(), containsString("every day is needed"));
   }
 }

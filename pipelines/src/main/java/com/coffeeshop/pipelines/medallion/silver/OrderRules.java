@@ -28,11 +28,10 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * <p>An order needs its id, a parsable time on the run's day and not in the future, and a known
  * store, payment method and customer (as of the day's snapshots). A line needs its keys, a positive
- * quantity, a discount within 0..100, a known product, a valid order (else {@code unknown_order})
- * and a subtotal equal to the product's price when the order was placed × quantity less the
- * discount, rounded down ({@code subtotal_mismatch}). A second order with the same id, or a second
- * line of an order for the same product, is a {@code duplicate_key}: the first, in a fixed order, is
- * kept.
+ * quantity, a discount within 0..100, a product of the day, a valid order (else {@code unknown_order})
+ * and a subtotal that the product's price explains (see {@link Pricing}). A second order with the same
+ * id, or a second line of an order for the same product, is a {@code duplicate_key}: the first, in a
+ * fixed order, is kept.
  */
 public final class OrderRules {
   private OrderRules() {}
@@ -127,15 +126,18 @@ public final class OrderRules {
   static class JoinLines extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
     private final TupleTag<GenericRecord> orderTag;
     private final TupleTag<GenericRecord> lineTag;
-    private final PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> prices;
+    private final PCollectionView<Map<String, Iterable<PriceVersion>>> prices;
+    private final PCollectionView<Map<String, String>> products;
     private final Quarantine quarantine;
     private transient Schema schema;
 
     JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag,
-        PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> prices, Quarantine quarantine) {
+        PCollectionView<Map<String, Iterable<PriceVersion>>> prices, PCollectionView<Map<String, String>> products,
+        Quarantine quarantine) {
       this.orderTag = orderTag;
       this.lineTag = lineTag;
       this.prices = prices;
+      this.products = products;
       this.quarantine = quarantine;
     }
 
@@ -153,26 +155,30 @@ public final class OrderRules {
               new Rejected("duplicate_key", "order " + orderId + " appears more than once"), orderId, o));
         }
       }
-      Set<String> products = new HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (GenericRecord line : sorted(group.getAll(lineTag))) {
         String key = orderId + "|" + Clean.text(line.get("product_id"));
         try {
           if (order == null) {
             throw new Rejected("unknown_order", "order " + orderId + " is missing from the day's orders or was quarantined");
           }
-          GenericRecord valid = check(line, order, c.sideInput(prices));
-          if (!products.add((String) valid.get("product_id"))) {
+          Priced priced = check(line, order, c.sideInput(prices), c.sideInput(products));
+          GenericRecord valid = priced.line();
+          if (!seen.add((String) valid.get("product_id"))) {
             throw new Rejected("duplicate_key", "order " + orderId + " has product " + valid.get("product_id") + " twice");
           }
           c.output(LINES, valid);
+          if (priced.warning() != null) {
+            c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", priced.warning(), key, line));
+          }
         } catch (Rejected why) {
           c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", why, key, line));
         }
       }
     }
 
-    private GenericRecord check(GenericRecord line, GenericRecord order, Map<String, Iterable<KV<Long, Integer>>> prices)
-        throws Rejected {
+    private Priced check(GenericRecord line, GenericRecord order, Map<String, Iterable<PriceVersion>> prices,
+        Map<String, String> productsOfTheDay) throws Rejected {
       String product = Clean.key(line, "product_id");
       int quantity = Clean.integer(line, "quantity");
       if (quantity <= 0) {
@@ -184,17 +190,13 @@ public final class OrderRules {
       }
       int subtotal = Clean.integer(line, "subtotal");
       boolean suggestion = Clean.flag(line, "is_suggestion");
-      Iterable<KV<Long, Integer>> versions = prices.get(product);
-      if (versions == null) {
-        throw new Rejected("unknown_product", "product_id=" + product + " is not a known product");
+      Iterable<PriceVersion> versions = prices.get(product);
+      if (versions == null || !productsOfTheDay.containsKey(product)) {
+        throw new Rejected("unknown_product", "product_id=" + product + " is not a product on the order's day");
       }
       long orderTs = (Long) order.get("order_ts");
-      int price = priceAt(versions, orderTs);
-      long expected = (long) price * quantity * (100 - discount) / 100;
-      if (subtotal != expected) {
-        throw new Rejected("subtotal_mismatch", "subtotal=" + subtotal + " but unit_price " + price + " × quantity "
-            + quantity + " less " + discount + "% = " + expected);
-      }
+      Pricing pricing = Pricing.of(versions, orderTs, LocalDate.ofEpochDay((Integer) order.get("order_date")), quantity,
+          discount, subtotal);
       if (schema == null) {
         schema = AvroSchemas.silver("order_lines");
       }
@@ -203,35 +205,20 @@ public final class OrderRules {
       out.put("order_id", order.get("order_id"));
       out.put("product_id", product);
       out.put("quantity", quantity);
-      out.put("unit_price", price);
+      out.put("unit_price", pricing.unitPrice());
       out.put("discount_percent", discount);
-      out.put("subtotal", subtotal);
+      out.put("subtotal", pricing.subtotal());
       out.put("is_suggestion", suggestion);
       out.put("order_ts", orderTs);
       out.put("store_id", order.get("store_id"));
       out.put("payment_method_id", order.get("payment_method_id"));
       out.put("customer_id", order.get("customer_id"));
-      return out;
+      return new Priced(out, pricing.warning());
     }
   }
 
-  /**
-   * The price in force at {@code ts}: the newest version updated at or before it; for an order older
-   * than every known version (history loaded after the orders), the oldest version.
-   */
-  static int priceAt(Iterable<KV<Long, Integer>> versions, long ts) {
-    KV<Long, Integer> best = null;
-    KV<Long, Integer> oldest = null;
-    for (KV<Long, Integer> v : versions) {
-      if (oldest == null || v.getKey() < oldest.getKey()) {
-        oldest = v;
-      }
-      if (v.getKey() <= ts && (best == null || v.getKey() > best.getKey())) {
-        best = v;
-      }
-    }
-    return (best != null ? best : oldest).getValue();
-  }
+  /** A valid line, and the warning it carries (null when none). */
+  record Priced(GenericRecord line, Rejected warning) {}
 
   private static List<GenericRecord> sorted(Iterable<GenericRecord> rows) {
     List<GenericRecord> list = new ArrayList<>();

@@ -15,9 +15,13 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * The row rules of the reference tables. Every row needs its key, its required columns and a
- * parsable {@code updated_at}; products also need a known category and a positive price; customers a
- * known tier. The output is the silver row of the snapshot for the run's day.
+ * The row rules of the reference tables. Every row needs its key and its required columns; products
+ * also need a known category and a positive price; customers a known tier. The output is the silver
+ * row of the snapshot for the run's day; its {@code updated_at} is when the version was written in
+ * MySQL (bronze's {@code _changed_at}), not the business column, which a loader may set to anything.
+ *
+ * <p>Each rule is a pure function of the bronze row (and, for products, the day's categories), so the
+ * silver snapshots and the gold dimensions apply the very same rules.
  */
 public final class ReferenceRules {
   private ReferenceRules() {}
@@ -25,7 +29,7 @@ public final class ReferenceRules {
   static final Set<String> TIERS = Set.of("regular", "silver", "gold", "diamond");
 
   /** Common to the reference tables: the silver schema, the snapshot day, the key and updated_at. */
-  abstract static class Base extends ValidateFn {
+  public abstract static class Base extends ValidateFn {
     private final String silverTable;
     private final int day;
     private transient Schema schema;
@@ -36,14 +40,22 @@ public final class ReferenceRules {
       this.day = (int) day.toEpochDay();
     }
 
-    GenericRecord start(GenericRecord row) throws Rejected {
+    GenericRecord start(GenericRecord row) {
       if (schema == null) {
         schema = AvroSchemas.silver(silverTable);
       }
       GenericRecord out = new GenericData.Record(schema);
       out.put("snapshot_date", day);
-      out.put("updated_at", Clean.timestamp(row, "updated_at"));
+      out.put("updated_at", row.get("_changed_at"));
       return out;
+    }
+
+    /** The silver row of a bronze version, or why it is rejected; {@code categories} by id (products only). */
+    public abstract GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected;
+
+    @Override
+    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      return silverRow(row, Map.of());
     }
 
     @Override
@@ -58,7 +70,7 @@ public final class ReferenceRules {
     }
 
     @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+    public GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected {
       int id = Clean.integerKey(row, "id");
       String name = Clean.required(row, "name");
       GenericRecord out = start(row);
@@ -78,10 +90,15 @@ public final class ReferenceRules {
 
     @Override
     protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+      return silverRow(row, c.sideInput(categories));
+    }
+
+    @Override
+    public GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected {
       String id = Clean.key(row, "id");
       String name = Clean.required(row, "name");
       int categoryId = Clean.integer(row, "category_id");
-      String category = c.sideInput(categories).get(categoryId);
+      String category = categories.get(categoryId);
       if (category == null) {
         throw new Rejected("unknown_category", "category_id=" + categoryId + " is not a known product category");
       }
@@ -105,7 +122,7 @@ public final class ReferenceRules {
     }
 
     @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+    public GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected {
       int id = Clean.integerKey(row, "id");
       GenericRecord out = start(row);
       out.put("store_id", id);
@@ -123,7 +140,7 @@ public final class ReferenceRules {
     }
 
     @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+    public GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected {
       int id = Clean.integerKey(row, "id");
       GenericRecord out = start(row);
       out.put("payment_method_id", id);
@@ -139,7 +156,7 @@ public final class ReferenceRules {
     }
 
     @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+    public GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected {
       int id = Clean.integerKey(row, "id");
       String name = Clean.required(row, "name");
       String phone = Clean.required(row, "phone_number");

@@ -9,7 +9,10 @@ import com.coffeeshop.transforms.validate.DataQuality;
 import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
 import com.coffeeshop.transforms.validate.ValidateFn;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Objects;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,12 +39,11 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * A reference table's silver snapshot for a day: every entity as of that day's end, built
- * incrementally — the previous snapshot (the latest partition before the day) plus the bronze row
- * versions ingested since it with {@code updated_at} before the next day. Only those new versions are
- * the run's "rows in": each is valid or quarantined; a valid version replaces the snapshot's row when
- * it is newer. A version that fails a rule never replaces a good row, so a bad update keeps the last
- * good state instead of making the entity disappear.
+ * A reference table's silver snapshot for a day: every entity on that day (see
+ * {@link ReferenceHistory}), computed from the table's whole bronze history, so a day can be built
+ * or rebuilt in any order with the same result. Only the versions written on the day are the run's
+ * "rows in": each is valid or quarantined (a second version of a key with the same change time is a
+ * {@code duplicate_key}); versions of earlier days were reported on their own day.
  */
 public final class ReferenceSnapshot {
   private ReferenceSnapshot() {}
@@ -52,136 +54,86 @@ public final class ReferenceSnapshot {
 
   static final TupleTag<GenericRecord> SNAPSHOT = new TupleTag<>("snapshot") {};
   static final TupleTag<GenericRecord> ACCEPTED = new TupleTag<>("accepted") {};
+  static final TupleTag<GenericRecord> WRITTEN = new TupleTag<>("written") {};
 
   /**
    * @param keyColumn the silver column that identifies an entity
    * @param rules the table's row rules, producing silver rows
+   * @param categories the day's category names by id, for the products' rules; null for other tables
    */
   public static Result build(Pipeline p, String lakehouse, String bronzeTable, String silverTable, String keyColumn,
-      LocalDate day, ValidateFn rules, List<PCollectionView<?>> sideInputs, Quarantine quarantine) {
+      LocalDate day, ReferenceRules.Base rules, PCollectionView<Map<Integer, String>> categories, Quarantine quarantine) {
     String bronzePath = Lakehouse.bronze(lakehouse, bronzeTable);
-    String silverPath = Lakehouse.silver(lakehouse, silverTable);
     if (DeltaTables.latestVersion(bronzePath).isEmpty()) {
       throw new IllegalStateException("no bronze table at " + bronzePath + ": run BronzeIngest first");
     }
     Schema silver = AvroSchemas.silver(silverTable);
     AvroCoder<GenericRecord> silverCoder = AvroCoder.of(GenericRecord.class, silver);
-    Optional<LocalDate> previous = previousSnapshot(silverPath, day);
-
-    DeltaRead read = DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable));
-    if (previous.isPresent()) {
-      // Bronze partitions by ingest day, which is never before the change: older ones are in the previous snapshot.
-      read = read.fromPartition(previous.get().plusDays(1).toString());
+    AvroCoder<GenericRecord> bronzeCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze(bronzeTable));
+    PCollectionView<List<GenericRecord>> history = p
+        .apply("ReadBronze_" + silverTable, DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable)))
+        .apply("HistoryAsList_" + silverTable, View.asList());
+    List<PCollectionView<?>> sideInputs = new ArrayList<>(List.of(history));
+    if (categories != null) {
+      sideInputs.add(categories);
     }
-    long nextDay = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-    PCollection<GenericRecord> changes = p.apply("ReadBronze_" + silverTable, read)
-        .apply("ChangedUpToDay_" + silverTable, ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
-          @ProcessElement
-          public void process(@Element GenericRecord r, OutputReceiver<GenericRecord> out) {
-            try {
-              if (Clean.timestamp(r, "updated_at") < nextDay) {
-                out.output(r);
-              }
-            } catch (Rejected unparsable) {
-              out.output(r); // the rules quarantine it
-            }
-          }
-        }))
-        .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.bronze(bronzeTable)));
-
-    PCollectionTuple checked = changes.apply("Validate_" + silverTable, ParDo.of(rules)
-        .withSideInputs(sideInputs)
-        .withOutputTags(Quarantine.VALID, TupleTagList.of(Quarantine.QUARANTINED)));
-    PCollection<GenericRecord> valid = checked.get(Quarantine.VALID).setCoder(silverCoder);
-    PCollection<GenericRecord> rejected = checked.get(Quarantine.QUARANTINED)
-        .setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
-
-    PCollection<GenericRecord> before = previous.isPresent()
-        ? p.apply("ReadPrevious_" + silverTable, DeltaRead.latest(silverPath, silver).onlyPartition(previous.get().toString()))
-        : p.apply("NoPrevious_" + silverTable, Create.empty(silverCoder));
-    // A reference table is small (thousands of rows): it is merged in one pass, from side inputs.
-    PCollectionView<List<GenericRecord>> old = before.apply("PreviousAsList_" + silverTable, View.asList());
-    PCollectionView<List<GenericRecord>> fresh = valid.apply("ChangesAsList_" + silverTable, View.asList());
     PCollectionTuple merged = p.apply("Once_" + silverTable, Create.of(0))
-        .apply("Merge_" + silverTable, ParDo.of(new MergeFn(silverTable, keyColumn, day, old, fresh, quarantine))
-            .withSideInputs(old, fresh)
-            .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(Quarantine.QUARANTINED)));
+        .apply("Snapshot_" + silverTable, ParDo.of(new SnapshotFn(silverTable, keyColumn, day, history, categories,
+                rules, quarantine))
+            .withSideInputs(sideInputs)
+            .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(WRITTEN).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> snapshot = merged.get(SNAPSHOT).setCoder(silverCoder);
-    PCollection<GenericRecord> accepted = merged.get(ACCEPTED).setCoder(silverCoder);
-    PCollection<GenericRecord> duplicates = merged.get(Quarantine.QUARANTINED)
+    PCollection<GenericRecord> quarantined = merged.get(Quarantine.QUARANTINED)
         .setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
-
-    PCollection<GenericRecord> quarantined = PCollectionList.of(rejected).and(duplicates)
-        .apply("Quarantined_" + silverTable, Flatten.pCollections());
-    PCollection<String> counts = PCollectionList.of(DataQuality.rowsIn(silverTable, changes))
-        .and(DataQuality.rowsValid(silverTable, accepted))
+    PCollection<String> counts = PCollectionList.of(DataQuality.rowsIn(silverTable, merged.get(WRITTEN).setCoder(bronzeCoder)))
+        .and(DataQuality.rowsValid(silverTable, merged.get(ACCEPTED).setCoder(silverCoder)))
         .apply("Counts_" + silverTable, Flatten.pCollections());
     return new Result(snapshot, quarantined, counts);
   }
 
-  /** The latest snapshot day before {@code day}, if any. */
-  static Optional<LocalDate> previousSnapshot(String silverPath, LocalDate day) {
-    SortedSet<String> earlier = DeltaTables.partitionValues(silverPath).headSet(day.toString());
-    return earlier.isEmpty() ? Optional.empty() : Optional.of(LocalDate.parse(earlier.last()));
-  }
-
-  /**
-   * The whole table: each entity's previous row and its valid new versions. Two new versions of an
-   * entity with the same {@code updated_at} are a duplicate key: the first (in a fixed order) is kept,
-   * the others quarantined. The newest version wins; on a tie the previous row stays.
-   */
-  static class MergeFn extends DoFn<Integer, GenericRecord> {
+  /** The day's snapshot and the checks of the day's versions, in one pass over the table's history. */
+  static class SnapshotFn extends DoFn<Integer, GenericRecord> {
     private final String table;
     private final String keyColumn;
-    private final int day;
-    private final PCollectionView<List<GenericRecord>> old;
-    private final PCollectionView<List<GenericRecord>> fresh;
+    private final LocalDate day;
+    private final PCollectionView<List<GenericRecord>> history;
+    private final PCollectionView<Map<Integer, String>> categories;
+    private final ReferenceRules.Base rules;
     private final Quarantine quarantine;
 
-    MergeFn(String table, String keyColumn, LocalDate day, PCollectionView<List<GenericRecord>> old,
-        PCollectionView<List<GenericRecord>> fresh,
-        Quarantine quarantine) {
+    SnapshotFn(String table, String keyColumn, LocalDate day, PCollectionView<List<GenericRecord>> history,
+        PCollectionView<Map<Integer, String>> categories, ReferenceRules.Base rules, Quarantine quarantine) {
       this.table = table;
       this.keyColumn = keyColumn;
-      this.day = (int) day.toEpochDay();
-      this.old = old;
-      this.fresh = fresh;
+      this.day = day;
+      this.history = history;
+      this.categories = categories;
+      this.rules = rules;
       this.quarantine = quarantine;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      Map<String, GenericRecord> current = new TreeMap<>();
-      for (GenericRecord r : c.sideInput(old)) {
-        if (current.put(String.valueOf(r.get(keyColumn)), r) != null) {
-          throw new IllegalStateException("the previous snapshot of " + table + " holds key " + r.get(keyColumn) + " twice");
-        }
-      }
-      Map<String, List<GenericRecord>> versions = new TreeMap<>();
-      c.sideInput(fresh)
-          .forEach(r -> versions.computeIfAbsent(String.valueOf(r.get(keyColumn)), k -> new ArrayList<>()).add(r));
-      for (Map.Entry<String, List<GenericRecord>> e : versions.entrySet()) {
-        List<GenericRecord> list = e.getValue();
-        list.sort(Comparator.comparing((GenericRecord r) -> (Long) r.get("updated_at")).thenComparing(Object::toString));
-        GenericRecord newest = null;
-        for (GenericRecord v : list) {
-          if (newest != null && newest.get("updated_at").equals(v.get("updated_at"))) {
-            c.output(Quarantine.QUARANTINED, quarantine.of(table, new Rejected("duplicate_key",
-                "a second version of " + e.getKey() + " with updated_at " + v.get("updated_at")), e.getKey(), v));
-            continue;
+      Map<Integer, String> names = categories == null ? Map.of() : c.sideInput(categories);
+      ReferenceHistory all = new ReferenceHistory(c.sideInput(history));
+      Map<String, Long> seen = new HashMap<>();
+      for (GenericRecord v : all.writtenOn(day)) {
+        c.output(WRITTEN, v);
+        String key = rules.keyOf(v);
+        try {
+          GenericRecord row = rules.silverRow(v, names);
+          if (Objects.equals(seen.put(String.valueOf(row.get(keyColumn)), ReferenceHistory.changedAt(v)),
+              ReferenceHistory.changedAt(v))) {
+            throw new Rejected("duplicate_key", "a second version of " + key + " written at "
+                + Instant.ofEpochMilli(ReferenceHistory.changedAt(v)));
           }
-          c.output(ACCEPTED, v);
-          newest = v;
-        }
-        GenericRecord before = current.get(e.getKey());
-        if (before == null || (Long) newest.get("updated_at") > (Long) before.get("updated_at")) {
-          current.put(e.getKey(), newest);
+          c.output(ACCEPTED, row);
+        } catch (Rejected why) {
+          c.output(Quarantine.QUARANTINED, quarantine.of(table, why, key, v));
         }
       }
-      for (GenericRecord r : current.values()) {
-        GenericRecord out = new GenericData.Record((GenericData.Record) r, true);
-        out.put("snapshot_date", day);
-        c.output(out);
+      for (GenericRecord r : all.on(day, v -> rules.silverRow(v, names)).values()) {
+        c.output(r);
       }
     }
   }

@@ -17,8 +17,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -48,7 +47,7 @@ public final class SilverOrders {
 
   public static Result build(Pipeline p, String lake, LocalDate day, Instant runStarted, Quarantine quarantine,
       PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
-      PCollectionView<Map<Integer, String>> customers) {
+      PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, String>> products) {
     AvroCoder<GenericRecord> quarantineCoder = AvroCoder.of(GenericRecord.class, Quarantine.schema());
     AvroCoder<GenericRecord> orderCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.silver("orders"));
     AvroCoder<GenericRecord> bronzeLineCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze("order_details"));
@@ -73,13 +72,13 @@ public final class SilverOrders {
     PCollection<KV<String, GenericRecord>> linesByOrder = keyedLines.get(OrderRules.KeyLines.KEYED)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeLineCoder));
 
-    PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> prices = priceHistory(p, lake, day);
+    PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, day);
     TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
     TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
     PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, ordersById).and(lineTag, linesByOrder)
         .apply("GroupByOrder", CoGroupByKey.create())
-        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag, prices, quarantine))
-            .withSideInputs(prices)
+        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag, prices, products, quarantine))
+            .withSideInputs(prices, products)
             .withOutputTags(OrderRules.ORDERS, TupleTagList.of(OrderRules.LINES).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> validOrders = joined.get(OrderRules.ORDERS).setCoder(orderCoder);
     PCollection<GenericRecord> validLines = joined.get(OrderRules.LINES)
@@ -106,27 +105,29 @@ public final class SilverOrders {
     return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table)).onlyPartition(day.toString()));
   }
 
-  /** Every valid price version of every product known by the day's end: product id → (updated_at, price). */
-  private static PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> priceHistory(Pipeline p, String lake,
+  /** Every captured price of every product written before the day's end: product id → its versions. */
+  private static PCollectionView<Map<String, Iterable<PriceVersion>>> priceHistory(Pipeline p, String lake,
       LocalDate day) {
     long nextDay = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     return p.apply("ReadBronzeProductVersions", DeltaRead.latest(Lakehouse.bronze(lake, "products"), AvroSchemas.bronze("products")))
-        .apply("PriceVersions", ParDo.of(new DoFn<GenericRecord, KV<String, KV<Long, Integer>>>() {
+        .apply("PriceVersions", ParDo.of(new DoFn<GenericRecord, KV<String, PriceVersion>>() {
           @ProcessElement
-          public void process(@Element GenericRecord r, OutputReceiver<KV<String, KV<Long, Integer>>> out) {
+          public void process(@Element GenericRecord r, OutputReceiver<KV<String, PriceVersion>> out) {
+            long at = (Long) r.get("_changed_at");
+            if ((Boolean) r.get("_deleted") || at >= nextDay) {
+              return;
+            }
             try {
-              long at = Clean.timestamp(r, "updated_at");
               int price = Clean.integer(r, "unit_price");
-              if (at < nextDay && price > 0) {
-                out.output(KV.of(Clean.key(r, "id"), KV.of(at, price)));
+              if (price > 0) {
+                out.output(KV.of(Clean.key(r, "id"), new PriceVersion(at, price, (Long) r.get("_ingested_at"))));
               }
             } catch (Rejected invalid) {
               // an invalid version is quarantined by the products rules on its day; it never prices a line
             }
           }
         }))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(PriceVersion.class)))
         .apply("PriceHistory", View.asMultimap());
   }
-
 }

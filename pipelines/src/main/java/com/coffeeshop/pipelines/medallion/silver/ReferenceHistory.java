@@ -1,0 +1,97 @@
+package com.coffeeshop.pipelines.medallion.silver;
+
+import com.coffeeshop.transforms.validate.Rejected;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * A reference table's entities on a day, from every version bronze holds: the one rule the silver
+ * snapshots and the gold dimensions share, so any day gives the same answer whenever and in whatever
+ * order it is built.
+ *
+ * <p>An entity is on day D with its newest version that passes the table's rules among those written
+ * (bronze {@code _changed_at}) before D ends; a version that fails them never replaces a good one. A
+ * key deleted before D began is not on D; a key deleted during D still is, with its last state, so the
+ * day's orders of a product deleted that afternoon still find it (in gold it is valid through D).
+ */
+public final class ReferenceHistory {
+  /** A table's rule: the silver row of a bronze version, or why it is rejected. */
+  @FunctionalInterface
+  public interface Rule {
+    GenericRecord silverRow(GenericRecord bronze) throws Rejected;
+  }
+
+  private final List<GenericRecord> versions = new ArrayList<>();
+
+  /** @param bronze the table's bronze rows (versions and tombstones), in any order */
+  public ReferenceHistory(Iterable<GenericRecord> bronze) {
+    bronze.forEach(versions::add);
+    versions.sort(Comparator.comparing(ReferenceHistory::changedAt).thenComparing(Object::toString));
+  }
+
+  static long changedAt(GenericRecord bronze) {
+    return (Long) bronze.get("_changed_at");
+  }
+
+  static boolean deleted(GenericRecord bronze) {
+    return (Boolean) bronze.get("_deleted");
+  }
+
+  static long startOf(LocalDate day) {
+    return day.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+
+  /** The day (UTC) of the first version; empty when bronze has none. */
+  public Optional<LocalDate> firstDay() {
+    return versions.isEmpty() ? Optional.empty()
+        : Optional.of(LocalDate.ofEpochDay(Math.floorDiv(changedAt(versions.get(0)), 86_400_000L)));
+  }
+
+  /** The versions written on {@code day} (tombstones excluded), in change order: the day's "rows in". */
+  public List<GenericRecord> writtenOn(LocalDate day) {
+    long start = startOf(day);
+    long end = startOf(day.plusDays(1));
+    return versions.stream().filter(v -> !deleted(v) && changedAt(v) >= start && changedAt(v) < end).toList();
+  }
+
+  /** The entities on {@code day}: bronze key → silver row, ordered by key. */
+  public Map<String, GenericRecord> on(LocalDate day, Rule rule) {
+    long start = startOf(day);
+    long end = startOf(day.plusDays(1));
+    Map<String, GenericRecord> newest = new TreeMap<>();
+    Map<String, Long> newestAt = new TreeMap<>();
+    Map<String, Boolean> gone = new TreeMap<>();
+    for (GenericRecord v : versions) {
+      long at = changedAt(v);
+      if (at >= end) {
+        break;
+      }
+      String key = String.valueOf(v.get("id"));
+      if (deleted(v)) {
+        if (at < start && newest.containsKey(key)) {
+          gone.put(key, true);
+        }
+        continue;
+      }
+      if (newestAt.containsKey(key) && newestAt.get(key) == at) {
+        continue; // a second version with the same change time: the first, in a fixed order, stays
+      }
+      try {
+        newest.put(key, rule.silverRow(v));
+        newestAt.put(key, at);
+        gone.remove(key);
+      } catch (Rejected invalid) {
+        // quarantined on the day it was written; the last good version stays
+      }
+    }
+    gone.keySet().forEach(newest::remove);
+    return newest;
+  }
+}
