@@ -150,6 +150,14 @@ public class BronzeIngest {
   }
 
   public static PipelineResult run(Options o) {
+    return plan(o).run();
+  }
+
+  /**
+   * The run's pipeline, not started: each table's range and run number are fixed now, from the tables'
+   * state, so a second run planned before this one commits fails at its commit.
+   */
+  public static Pipeline plan(Options o) {
     List<String> tables = o.getTables();
     for (String t : tables) {
       if (!SOURCES.containsKey(t)) {
@@ -186,7 +194,7 @@ public class BronzeIngest {
       }
       ingest(p, db, source, path, from, to, runId, started, DeltaTables.lastRun(path, WRITER));
     }
-    return p.run();
+    return p;
   }
 
   public static void main(String[] args) throws Exception {

@@ -69,16 +69,18 @@ public final class DataQualityGate {
         over.add(String.format("%s %.2f%% (%d of %d: %s)", r.get("table_name"), percent, q, in, r.get("quarantined_by_rule")));
       }
     }
+    List<String> why = new ArrayList<>();
     if (!fatal.isEmpty()) {
-      throw new Failed("data-quality gate failed for " + day + ": rows broke rules whose severity is fail: "
-          + String.join("; ", fatal) + ". See " + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day
-          + ") and the rule's comment in Severity for what it means and what to fix");
+      why.add("rows broke rules whose severity is fail: " + String.join("; ", fatal) + " (see the rule's comment in"
+          + " Severity for what it means and what to fix)");
     }
     if (!over.isEmpty()) {
-      throw new Failed("data-quality gate failed for " + day + ": quarantined share over "
-          + maxQuarantinedPercent + "% in " + String.join("; ", over) + ". The rows are in "
-          + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day + "); fix the source and re-run the day,"
-          + " or raise --maxQuarantinedPercent");
+      why.add("quarantined share over " + maxQuarantinedPercent + "% in " + String.join("; ", over)
+          + " (fix the source and re-run the day, or raise --maxQuarantinedPercent)");
+    }
+    if (!why.isEmpty()) {
+      throw new Failed("data-quality gate failed for " + day + ": " + String.join("; and ", why) + ". The rows are in "
+          + Lakehouse.silver(lakehouse, "quarantine") + " (run_date=" + day + ")");
     }
   }
 }

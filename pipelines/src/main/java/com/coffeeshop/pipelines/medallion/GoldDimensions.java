@@ -58,7 +58,8 @@ public class GoldDimensions {
   }
 
   /** One dimension: its table, keys and tracked columns, and the silver rows it comes from. */
-  record Dimension(String table, String surrogateKey, String naturalKey, List<String> tracked) {}
+  record Dimension(String table, String surrogateKey, String naturalKey, List<String> tracked)
+      implements java.io.Serializable {}
 
   static final Dimension PRODUCTS = new Dimension("dim_products", "product_key", "product_id",
       List.of("product_name", "category", "unit_price"));

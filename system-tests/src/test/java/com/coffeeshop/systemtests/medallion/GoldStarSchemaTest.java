@@ -85,13 +85,22 @@ class GoldStarSchemaTest {
         + " SELECT '" + order + "', id, 1, 0, unit_price, 0 FROM products WHERE id = '" + CHANGED + "'");
   }
 
+  /** The day's orders and lines, as if written when they were placed. */
+  private void writtenAtTheirTimes(LocalDate d) throws Exception {
+    sql("UPDATE order_details l JOIN orders o ON o.id = l.order_id SET l.changed_at = o.`timestamp`"
+            + " WHERE DATE(o.`timestamp`) = '" + d + "'",
+        "UPDATE orders SET changed_at = `timestamp` WHERE DATE(`timestamp`) = '" + d + "'");
+  }
+
   @BeforeAll
   void twoDays() throws Exception {
     db = LandingZoneDatabase.createWithReferenceData();
     db.cli("db-init", "--app-user", "coffee_app", "--batch-user", "coffee_batch", "--cdc-user", "coffee_cdc");
     medallion = new Medallion(lakehouse.toString());
+    // History in the past: every row is back-dated to when it would have been written (MySQL's changed_at),
+    // and each bronze run reads up to the end of its day.
     for (String t : List.of("product_category", "products", "stores", "payment_methods", "customers")) {
-      sql("UPDATE " + t + " SET updated_at = '" + D1 + " 00:00:00'");
+      sql("UPDATE " + t + " SET updated_at = '" + D1 + " 00:00:00', changed_at = '" + D1 + " 00:00:00'");
     }
     oldPrice = (int) db.scalar("SELECT unit_price FROM products WHERE id = '" + CHANGED + "'");
     ordersOn(D1, 40, 21);
@@ -99,14 +108,16 @@ class GoldStarSchemaTest {
         + " WHERE d.order_id = o.id AND d.product_id = 'CF04') ORDER BY o.id LIMIT 1").get(0);
     sql("INSERT INTO order_details (order_id, product_id, quantity, discount_percent, subtotal, is_suggestion)"
         + " SELECT '" + suggestedOrder + "', id, 1, 10, unit_price * 90 DIV 100, 1 FROM products WHERE id = 'CF04'");
-    bronze();
+    writtenAtTheirTimes(D1);
+    bronze("--to=" + D2 + "T00:00:00Z");
     day(D1);
     factsD1 = facts(D1);
 
-    sql("UPDATE products SET unit_price = unit_price + 5000, updated_at = '" + D2 + " 00:00:00' WHERE id = '" + CHANGED + "'",
-        "UPDATE stores SET address = CONCAT(address, ' (moved)'), updated_at = '" + D2 + " 00:00:00' WHERE id = 1");
+    sql("UPDATE products SET unit_price = unit_price + 5000, changed_at = '" + D2 + " 00:00:00' WHERE id = '" + CHANGED + "'",
+        "UPDATE stores SET address = CONCAT(address, ' (moved)'), changed_at = '" + D2 + " 00:00:00' WHERE id = 1");
     ordersOn(D2, 40, 22);
-    bronze("--from=" + D1 + "T00:00:00Z"); // the changes are back-dated, behind the stored watermark
+    writtenAtTheirTimes(D2);
+    bronze("--to=" + D2.plusDays(1) + "T00:00:00Z");
     day(D2);
     factsD2 = facts(D2);
     dimsAfterD2 = dims();

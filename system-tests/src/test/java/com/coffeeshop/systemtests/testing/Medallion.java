@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -48,10 +47,7 @@ public final class Medallion {
   }
 
   public void dimensions(LocalDate day) throws IOException {
-    Optional<PipelineResult> r = GoldDimensions.run(options(GoldDimensions.Options.class, day));
-    if (r.isPresent()) {
-      assertThat(r.get().waitUntilFinish(), is(PipelineResult.State.DONE));
-    }
+    assertThat(GoldDimensions.run(options(GoldDimensions.Options.class, day)).waitUntilFinish(), is(PipelineResult.State.DONE));
   }
 
   public void facts(LocalDate day) throws IOException {
@@ -66,7 +62,11 @@ public final class Medallion {
     return DeltaTables.readSmall(Lakehouse.gold(lakehouse, table), AvroSchemas.gold(table), null);
   }
 
-  /** A bronze row of {@code table} with the given source values (as text), ingested on {@code partition}. */
+  /**
+   * A bronze row of {@code table} with the given source values (as text), in {@code partition}: written in
+   * MySQL at its {@code updated_at} when it has one (else at the partition's start), read by a bronze run at
+   * the end of the partition's day.
+   */
   public static GenericRecord bronzeRow(String table, LocalDate partition, Map<String, String> values) {
     Schema schema = AvroSchemas.bronze(table);
     GenericRecord r = new GenericData.Record(schema);
@@ -76,8 +76,20 @@ public final class Medallion {
       }
       r.put(k, v);
     });
+    long start = partition.atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    long changed = start;
+    try {
+      if (values.get("updated_at") != null) {
+        changed = java.time.LocalDateTime.parse(values.get("updated_at").replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli();
+      }
+    } catch (java.time.format.DateTimeParseException unparsable) {
+      // a fixture of a malformed business time: the change time stays the partition's start
+    }
+    r.put("_changed_at", changed);
+    r.put("_deleted", false);
     r.put("_run_id", "fixture");
-    r.put("_ingested_at", partition.atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+    r.put("_ingested_at", start + 86_400_000L);
     r.put("_source_table", table);
     r.put("_partition_date", (int) partition.toEpochDay());
     return r;
