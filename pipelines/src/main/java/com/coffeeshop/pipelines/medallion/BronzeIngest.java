@@ -224,7 +224,7 @@ public class BronzeIngest {
               ps.setObject(1, fromUtc);
               ps.setObject(2, toUtc);
             })
-            .withRowMapper(new ToBronzeRow(schema.toString(), source, runId, started.toEpochMilli()))
+            .withRowMapper(new ToBronzeRow(schema.toString(), source, runId, started.toEpochMilli(), to.toEpochMilli()))
             .withCoder(coder)
             .withOutputParallelization(false));
     if (source.reference()) {
@@ -301,6 +301,7 @@ public class BronzeIngest {
             r.put(source.key(), e.getKey());
             r.put("_changed_at", toMillis);
             r.put("_deleted", true);
+            r.put("_seen_at", toMillis);
             r.put("_run_id", runId);
             r.put("_ingested_at", started.toEpochMilli());
             r.put("_source_table", source.table());
@@ -317,9 +318,11 @@ public class BronzeIngest {
     private final Source source;
     private final String runId;
     private final long ingestedAt;
+    private final long seenAt;
     private transient Schema schema;
 
-    ToBronzeRow(String schemaJson, Source source, String runId, long ingestedAt) {
+    ToBronzeRow(String schemaJson, Source source, String runId, long ingestedAt, long seenAt) {
+      this.seenAt = seenAt;
       this.schemaJson = schemaJson;
       this.source = source;
       this.runId = runId;
@@ -338,6 +341,7 @@ public class BronzeIngest {
       LocalDateTime changed = rs.getObject("_changed_at", LocalDateTime.class);
       r.put("_changed_at", changed.toInstant(ZoneOffset.UTC).toEpochMilli());
       r.put("_deleted", false);
+      r.put("_seen_at", seenAt);
       r.put("_run_id", runId);
       r.put("_ingested_at", ingestedAt);
       r.put("_source_table", source.table());

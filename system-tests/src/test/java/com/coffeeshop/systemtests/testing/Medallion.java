@@ -88,6 +88,7 @@ public final class Medallion {
     }
     r.put("_changed_at", changed);
     r.put("_deleted", false);
+    r.put("_seen_at", start + 86_400_000L);
     r.put("_run_id", "fixture");
     r.put("_ingested_at", start + 86_400_000L);
     r.put("_source_table", table);

@@ -23,12 +23,16 @@ import java.util.List;
  *   <li>it matches another price the product had during the order's day (a cache seconds behind a
  *       change): valid, warning {@code price_of_the_day};
  *   <li>the order falls where bronze cannot know the price (after the in-force version was last seen
- *       and before the next captured one, or before the first): valid, warning {@code price_unverified};
+ *       and before the next captured one, or before the first), or within {@link #CACHE_LAG} after a
+ *       change that followed such a gap (a cache may still hold a price bronze never saw): valid,
+ *       warning {@code price_unverified};
  *   <li>otherwise (the price in force was seen, and nothing explains the subtotal):
  *       {@code subtotal_mismatch}, quarantined.
  * </ol>
  */
 public record Pricing(int unitPrice, int subtotal, Rejected warning) {
+  /** How long after a price change a line may still carry the price before it (the suggestion job's cache). */
+  public static final long CACHE_LAG = java.time.Duration.ofMinutes(5).toMillis();
 
   static long net(int price, int quantity, int discount) {
     return (long) price * quantity * (100 - discount) / 100;
@@ -44,7 +48,9 @@ public record Pricing(int unitPrice, int subtotal, Rejected warning) {
     for (int i = 0; i < versions.size() && versions.get(i).changedAt() <= ts; i++) {
       inForce = i;
     }
-    boolean known = inForce >= 0 && ts <= versions.get(inForce).observedUntil();
+    boolean known = inForce >= 0 && ts <= versions.get(inForce).observedUntil()
+        && !(inForce > 0 && ts - versions.get(inForce).changedAt() <= CACHE_LAG
+            && versions.get(inForce - 1).observedUntil() < versions.get(inForce).changedAt());
     PriceVersion v = versions.get(Math.max(inForce, 0));
     int price = v.price();
     if (subtotal == net(price, quantity, discount)) {

@@ -120,7 +120,7 @@ public final class SilverOrders {
             try {
               int price = Clean.integer(r, "unit_price");
               if (price > 0) {
-                out.output(KV.of(Clean.key(r, "id"), new PriceVersion(at, price, (Long) r.get("_ingested_at"))));
+                out.output(KV.of(Clean.key(r, "id"), new PriceVersion(at, price, (Long) r.get("_seen_at"))));
               }
             } catch (Rejected invalid) {
               // an invalid version is quarantined by the products rules on its day; it never prices a line
