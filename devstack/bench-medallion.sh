@@ -77,9 +77,10 @@ case "$MODE" in
       echo "[bench] building 31 days × $PER_DAY orders in $DB…" >&2
       "${M[@]}" -e "SET FOREIGN_KEY_CHECKS=0; TRUNCATE order_details; TRUNCATE orders; SET FOREIGN_KEY_CHECKS=1;"
       devstack/coffee load-reference --db-name "$DB" >/dev/null
-      "${M[@]}" -e "UPDATE product_category SET updated_at='2026-09-01'; UPDATE products SET updated_at='2026-09-01';
-        UPDATE stores SET updated_at='2026-09-01'; UPDATE payment_methods SET updated_at='2026-09-01';
-        UPDATE customers SET updated_at='2026-09-01';"
+      # a history in the past: the reference rows were written (MySQL's changed_at) before the first day
+      "${M[@]}" -e "UPDATE product_category SET changed_at='2026-09-01'; UPDATE products SET changed_at='2026-09-01';
+        UPDATE stores SET changed_at='2026-09-01'; UPDATE payment_methods SET changed_at='2026-09-01';
+        UPDATE customers SET changed_at='2026-09-01';"
       devstack/coffee generate-orders --db-name "$DB" --orders "$PER_DAY" --rate 0 --threads 4 --seed 7 >/dev/null
       "${M[@]}" -e "UPDATE orders SET \`timestamp\` = TIMESTAMP('$FIRST') + INTERVAL (CRC32(id) % 86000) SECOND"
       for n in $(seq 1 30); do
@@ -100,7 +101,7 @@ case "$MODE" in
     LAKE="$REPO/.local/bench-lakehouse-history-$CONFIG"
     rm -rf "$LAKE"
     devstack/run-pipeline com.coffeeshop.pipelines.medallion.BronzeIngest "$CONFIG" --dbHost="$COFFEE_DB_HOST" \
-      --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --from=2026-09-01T00:00:00Z \
+      --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --settleMinutes=0 \
       >"$REPO/.local/bench-medallion-history-bronze.log" 2>&1
     devstack/run-pipeline --build "$CONFIG"
     RESULTS="$REPO/.local/bench-medallion-history-$CONFIG.txt"

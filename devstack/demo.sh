@@ -162,7 +162,9 @@ run_step() {  # run_step NAME MAIN [options]: one pipeline in its own JVM, its l
     return 1
   fi
 }
-run_step bronze BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" --lakehouse="$LAKE"
+# --settleMinutes=0: the demo's writer has finished, no transaction is still open
+run_step bronze BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" --lakehouse="$LAKE" \
+  --settleMinutes=0
 run_step silver SilverClean --lakehouse="$LAKE" --date="$DAY"
 run_step gold-dimensions GoldDimensions --lakehouse="$LAKE" --date="$DAY"
 run_step gold-facts GoldFacts --lakehouse="$LAKE" --date="$DAY"

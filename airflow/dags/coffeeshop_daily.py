@@ -6,9 +6,13 @@ bronze → silver (with its data-quality gate) → gold dimensions → gold fact
 spark-local, spark-cluster), with no code change; then the day's KPI report (HTML with PNG charts)
 from the gold tables, written by ``coffee kpi-report`` of the operator tools' jar.
 
-The logical date drives every layer after bronze (``--date={{ ds }}``): backfills and re-runs of a
-past day give the same tables, because each step replaces that day only. Bronze always ingests what
-changed since its stored watermark, so a backfill finds bronze already holding its day.
+The logical date drives every layer after bronze (``--date={{ ds }}``). Bronze always ingests what
+MySQL changed since its stored watermark, up to ``settle_minutes`` before now, so a backfill finds
+bronze already holding its day. Silver and gold for a day are computed from bronze's whole history,
+so days can run in any order, again, or late, with the same tables. The run for day D starts at
+00:30 UTC on D+1, once the day's last rows have settled (settle_minutes, 10, is below those 30).
+Catch-up is on and runs one day at a time in date order; a range is back-filled with
+``airflow backfill create --dag-id coffeeshop_daily --from-date 2026-11-01 --to-date 2026-11-03``.
 
 Nothing secret lives here. The landing zone comes from the Airflow connection
 ``coffeeshop_landing_zone`` (host, port, schema, login = the read-only batch user, password), whose
@@ -135,13 +139,15 @@ class MedallionStep(BeamRunJavaPipelineOperator):
 with DAG(
     dag_id="coffeeshop_daily",
     description="MySQL → bronze → silver (data-quality gate) → gold SCD2 dimensions → gold facts → KPI report",
-    schedule="@daily",
+    schedule="30 0 * * *",  # 30 min after the UTC day ends: its last rows have settled into bronze
     start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
-    catchup=False,
+    catchup=True,
     max_active_runs=1,
     params={
         "runner_config": Param(os.environ.get("COFFEESHOP_RUNNER_CONFIG", "direct"), type="string",
                                enum=CONFIGS or ["direct"], description="a file of runner-configs/"),
+        "settle_minutes": Param(10, type="integer", minimum=0,
+                                description="bronze reads MySQL up to this many minutes before now (open transactions)"),
         "max_quarantined_percent": Param(1.0, type="number", minimum=0, maximum=100,
                                          description="the silver gate: largest quarantined share of a table"),
     },
@@ -156,7 +162,7 @@ with DAG(
 ) as dag:
     day = {"lakehouse": LAKEHOUSE, "date": "{{ ds }}"}
     bronze = MedallionStep(task_id="bronze", job="BronzeIngest", landing_zone=True,
-                           pipeline_options={"lakehouse": LAKEHOUSE})
+                           pipeline_options={"lakehouse": LAKEHOUSE, "settleMinutes": "{{ params.settle_minutes }}"})
     # A failed gate fails the same way on a retry: one retry is kept for transient failures only.
     silver = MedallionStep(task_id="silver", job="SilverClean", retries=1,
                            pipeline_options={**day, "maxQuarantinedPercent": "{{ params.max_quarantined_percent }}"})
