@@ -133,7 +133,11 @@ devstack/suggestion-job.sh status | grep -q running && echo "(a suggestion job a
 devstack/suggestion-job.sh start "$JOB_RUNNER"
 
 step "Orders at $RATE lines/s for $DURATION, 5 % eligible; the suggestion job's output live"
-DAY="$(date -u +%F)"
+# The chain's business day (the lakehouse's default reporting time zone), and its bounds in UTC as MariaDB stores times.
+ZONE=Asia/Ho_Chi_Minh
+DAY="$(TZ=$ZONE date +%F)"
+DAY_START="$(date -u -d "TZ=\"$ZONE\" $DAY 00:00" '+%F %T')"
+DAY_END="$(date -u -d "TZ=\"$ZONE\" $(date -d "$DAY + 1 day" +%F) 00:00" '+%F %T')"
 devstack/coffee live --duration "$DURATION" --rate "$RATE" --eligible-share 0.05 $SHOW
 
 step "The landing zone's own figures for $DAY (MariaDB)"
@@ -141,7 +145,7 @@ MYSQL_PWD="$COFFEE_BATCH_PASSWORD" mariadb -h"$COFFEE_DB_HOST" -P"$COFFEE_DB_POR
 SELECT COUNT(DISTINCT o.id) AS orders, COUNT(*) AS order_lines, SUM(d.subtotal) AS revenue_vnd,
        SUM(d.is_suggestion) AS suggestions, SUM(IF(d.is_suggestion = 1, d.subtotal, 0)) AS suggested_vnd
   FROM orders o JOIN order_details d ON d.order_id = o.id
- WHERE o.\`timestamp\` >= '$DAY' AND o.\`timestamp\` < '$DAY' + INTERVAL 1 DAY;
+ WHERE o.\`timestamp\` >= '$DAY_START' AND o.\`timestamp\` < '$DAY_END';
 SQL
 
 if [ "$STARTED_JOB" = 1 ]; then  # on a small machine the batch wants every core; in production both run

@@ -9,8 +9,9 @@ from the gold tables, written by ``coffee kpi-report`` of the operator tools' ja
 The logical date drives every layer after bronze (``--date={{ ds }}``). Bronze always ingests what
 MySQL changed since its stored watermark, up to ``settle_minutes`` before now, so a backfill finds
 bronze already holding its day. Silver and gold for a day are computed from bronze's whole history,
-so days can run in any order, again, or late, with the same tables. The run for day D starts at
-00:30 UTC on D+1, once the day's last rows have settled (settle_minutes, 10, is below those 30).
+so days can run in any order, again, or late, with the same tables. The run for day D (a day of the
+chain's time zone, ``COFFEESHOP_TIME_ZONE``) starts at 00:30 on D+1 there, once the day's last rows
+have settled into bronze (settle_minutes, 10, is below those 30).
 Catch-up is on and runs one day at a time in date order; a range is back-filled with
 ``airflow backfill create --dag-id coffeeshop_daily --from-date 2026-11-01 --to-date 2026-11-03``.
 
@@ -28,6 +29,8 @@ the environment of the workers:
 - ``COFFEESHOP_LAKEHOUSE``: the lakehouse root (default ``$COFFEESHOP_HOME/.local/lakehouse``);
 - ``COFFEESHOP_REPORTS``: where the KPI reports go (default: ``reports/`` beside the lakehouse);
 - ``COFFEESHOP_RUNNER_CONFIG``: the default of the ``runner_config`` param (default ``direct``);
+- ``COFFEESHOP_TIME_ZONE``: the chain's reporting time zone (default ``Asia/Ho_Chi_Minh``): the DAG's
+  days are that zone's, and every step gets it as ``--timeZone``;
 - ``COFFEESHOP_RETRY_DELAY_SECONDS``: the first retry's delay (default 120, doubling after).
 """
 
@@ -49,6 +52,7 @@ JAR_DIR = Path(os.environ.get("COFFEESHOP_JAR_DIR", HOME / "pipelines" / "target
 TOOLS_JAR = Path(os.environ.get("COFFEESHOP_TOOLS_JAR", HOME / "tools" / "target" / "coffeeshop-tools.jar"))
 LAKEHOUSE = os.environ.get("COFFEESHOP_LAKEHOUSE", str(HOME / ".local" / "lakehouse"))
 REPORTS = os.environ.get("COFFEESHOP_REPORTS", str(Path(LAKEHOUSE).parent / "reports"))
+TIME_ZONE = os.environ.get("COFFEESHOP_TIME_ZONE", "Asia/Ho_Chi_Minh")
 CONNECTION = "coffeeshop_landing_zone"
 PASSWORD_ENV = "COFFEE_BATCH_PASSWORD"
 CONFIGS = sorted(p.stem for p in RUNNER_CONFIGS.glob("*.conf"))
@@ -139,8 +143,8 @@ class MedallionStep(BeamRunJavaPipelineOperator):
 with DAG(
     dag_id="coffeeshop_daily",
     description="MySQL → bronze → silver (data-quality gate) → gold SCD2 dimensions → gold facts → KPI report",
-    schedule="30 0 * * *",  # 30 min after the UTC day ends: its last rows have settled into bronze
-    start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
+    schedule="30 0 * * *",  # 30 min after the chain's day ends: its last rows have settled into bronze
+    start_date=pendulum.datetime(2026, 11, 1, tz=TIME_ZONE),  # so ds and the schedule are the chain's days
     catchup=True,
     max_active_runs=1,
     params={
@@ -160,9 +164,10 @@ with DAG(
     },
     tags=["coffeeshop", "medallion"],
 ) as dag:
-    day = {"lakehouse": LAKEHOUSE, "date": "{{ ds }}"}
+    day = {"lakehouse": LAKEHOUSE, "date": "{{ ds }}", "timeZone": TIME_ZONE}
     bronze = MedallionStep(task_id="bronze", job="BronzeIngest", landing_zone=True,
-                           pipeline_options={"lakehouse": LAKEHOUSE, "settleMinutes": "{{ params.settle_minutes }}"})
+                           pipeline_options={"lakehouse": LAKEHOUSE, "timeZone": TIME_ZONE,
+                                             "settleMinutes": "{{ params.settle_minutes }}"})
     # A failed gate fails the same way on a retry: one retry is kept for transient failures only.
     silver = MedallionStep(task_id="silver", job="SilverClean", retries=1,
                            pipeline_options={**day, "maxQuarantinedPercent": "{{ params.max_quarantined_percent }}"})

@@ -20,6 +20,7 @@ os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 os.environ["COFFEESHOP_HOME"] = str(REPO)
 os.environ["COFFEESHOP_LAKEHOUSE"] = str(HOME / "lakehouse")
 os.environ["COFFEESHOP_RUNNER_CONFIG"] = "direct"
+os.environ["COFFEESHOP_TIME_ZONE"] = "UTC"  # the tests' day is today's UTC date, whatever the hour of the run
 os.environ["COFFEESHOP_RETRY_DELAY_SECONDS"] = "3"  # a failed task's retry comes quickly in the tests
 
 for name in ("COFFEE_DB_HOST", "COFFEE_DB_PORT", "COFFEE_DB_ADMIN_USER", "COFFEE_DB_ADMIN_PASSWORD", "COFFEE_BATCH_PASSWORD"):

@@ -3,6 +3,7 @@ package com.coffeeshop.pipelines.medallion;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.pipelines.options.LandingZoneOptions;
+import com.coffeeshop.pipelines.options.TimeZoneOptions;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.schemas.LandingZone;
 import com.coffeeshop.transforms.delta.DeltaRead;
@@ -75,7 +76,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public class BronzeIngest {
 
-  public interface Options extends LandingZoneOptions, LakehouseOptions {
+  public interface Options extends LandingZoneOptions, LakehouseOptions, TimeZoneOptions {
     @Description("Landing-zone tables to ingest (default: all of them)")
     @Default.InstanceFactory(AllTables.class)
     List<String> getTables();
@@ -175,6 +176,8 @@ public class BronzeIngest {
           + "): rows of that range may still be being written, and the watermark would move past them. Leave --to"
           + " out (it defaults to " + latest + ") or give an earlier instant");
     }
+    BusinessDay days = TimeZoneOptions.businessDay(o);
+    requireZone(o.getLakehouse(), days);
     String runId = LakehouseOptions.runId(o);
     SerializableFunction<Void, DataSource> db = LandingZoneJdbc.dataSource(LandingZoneOptions.endpoint(o));
     Pipeline p = Pipeline.create(o);
@@ -192,7 +195,7 @@ public class BronzeIngest {
         throw new IllegalArgumentException("--to " + to + " is before bronze " + table + "'s watermark " + from
             + ": that range was ingested already");
       }
-      ingest(p, db, source, path, from, to, runId, started, DeltaTables.lastRun(path, WRITER));
+      ingest(p, db, source, path, from, to, days, runId, started, DeltaTables.lastRun(path, WRITER));
     }
     return p;
   }
@@ -200,6 +203,25 @@ public class BronzeIngest {
   public static void main(String[] args) throws Exception {
     Jobs.main("bronze", () -> Jobs.toCompletion(
         run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "bronze"));
+  }
+
+  /**
+   * Fails when bronze was partitioned by the days of another time zone than {@code days}: its partitions
+   * would not be the days asked for. Bronze records its zone with every commit.
+   */
+  public static void requireZone(String lakehouse, BusinessDay days) {
+    String path = tablePath(lakehouse, "orders");
+    Optional<String> stored = zoneOf(lakehouse);
+    if (stored.isPresent() && !stored.get().equals(days.zone())) {
+      throw new IllegalArgumentException("--timeZone=" + days.zone() + ", but bronze at " + path + " is partitioned by"
+          + " the days of " + stored.get() + ": pass --timeZone=" + stored.get() + " to every step, or rebuild bronze");
+    }
+  }
+
+  /** The reporting time zone bronze partitions by, as its latest orders commit records it. */
+  public static Optional<String> zoneOf(String lakehouse) {
+    String path = tablePath(lakehouse, "orders");
+    return DeltaTables.latestVersion(path).map(v -> DeltaTables.userMetadata(path, v).get("time_zone"));
   }
 
   /** The upper bound of the last successful run, from the table's latest commit. */
@@ -210,7 +232,7 @@ public class BronzeIngest {
   }
 
   private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
-      Instant from, Instant to, String runId, Instant started, long lastRun) {
+      Instant from, Instant to, BusinessDay days, String runId, Instant started, long lastRun) {
     Schema schema = AvroSchemas.bronze(source.table());
     AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema);
     String name = camel(source.table());
@@ -224,18 +246,18 @@ public class BronzeIngest {
               ps.setObject(1, fromUtc);
               ps.setObject(2, toUtc);
             })
-            .withRowMapper(new ToBronzeRow(schema.toString(), source, runId, started.toEpochMilli(), to.toEpochMilli()))
+            .withRowMapper(new ToBronzeRow(schema.toString(), source, days, runId, started.toEpochMilli(), to.toEpochMilli()))
             .withCoder(coder)
             .withOutputParallelization(false));
     if (source.reference()) {
-      rows = PCollectionList.of(rows).and(tombstones(p, db, source, path, rows, to, runId, started))
+      rows = PCollectionList.of(rows).and(tombstones(p, db, source, path, rows, to, days, runId, started))
           .apply("WithTombstones" + name, Flatten.pCollections());
     }
     rows.apply("Write" + name, DeltaWrite.to(path, schema)
         .partitionedBy("_partition_date")
         .withRunId(runId)
         .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),
-            "source_table", source.table()))
+            "source_table", source.table(), "time_zone", days.zone()))
         .inSequence(WRITER, lastRun));
   }
 
@@ -245,7 +267,8 @@ public class BronzeIngest {
    * and bronze's history are read whole.
    */
   private static PCollection<GenericRecord> tombstones(Pipeline p, SerializableFunction<Void, DataSource> db,
-      Source source, String path, PCollection<GenericRecord> fresh, Instant to, String runId, Instant started) {
+      Source source, String path, PCollection<GenericRecord> fresh, Instant to, BusinessDay days, String runId,
+      Instant started) {
     Schema schema = AvroSchemas.bronze(source.table());
     String name = camel(source.table());
     TypeDescriptor<KV<String, Long>> kv = TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs());
@@ -305,7 +328,7 @@ public class BronzeIngest {
             r.put("_run_id", runId);
             r.put("_ingested_at", started.toEpochMilli());
             r.put("_source_table", source.table());
-            r.put("_partition_date", (int) LocalDate.ofInstant(Instant.ofEpochMilli(toMillis), ZoneOffset.UTC).toEpochDay());
+            r.put("_partition_date", (int) days.dateOf(toMillis).toEpochDay());
             out.output(r);
           }
         }))
@@ -316,12 +339,14 @@ public class BronzeIngest {
   static class ToBronzeRow implements JdbcIO.RowMapper<GenericRecord> {
     private final String schemaJson;
     private final Source source;
+    private final BusinessDay days;
     private final String runId;
     private final long ingestedAt;
     private final long seenAt;
     private transient Schema schema;
 
-    ToBronzeRow(String schemaJson, Source source, String runId, long ingestedAt, long seenAt) {
+    ToBronzeRow(String schemaJson, Source source, BusinessDay days, String runId, long ingestedAt, long seenAt) {
+      this.days = days;
       this.seenAt = seenAt;
       this.schemaJson = schemaJson;
       this.source = source;
@@ -338,16 +363,15 @@ public class BronzeIngest {
       for (String c : sourceColumns(schema)) {
         r.put(c, rs.getString(c));
       }
-      LocalDateTime changed = rs.getObject("_changed_at", LocalDateTime.class);
-      r.put("_changed_at", changed.toInstant(ZoneOffset.UTC).toEpochMilli());
+      long changed = rs.getObject("_changed_at", LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli();
+      r.put("_changed_at", changed);
       r.put("_deleted", false);
       r.put("_seen_at", seenAt);
       r.put("_run_id", runId);
       r.put("_ingested_at", ingestedAt);
       r.put("_source_table", source.table());
-      LocalDate partition = source.reference()
-          ? changed.toLocalDate()
-          : rs.getObject("_order_ts", LocalDateTime.class).toLocalDate();
+      LocalDate partition = days.dateOf(source.reference() ? changed
+          : rs.getObject("_order_ts", LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
       r.put("_partition_date", (int) partition.toEpochDay());
       return r;
     }

@@ -3,6 +3,7 @@ package com.coffeeshop.pipelines.medallion;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
+import com.coffeeshop.pipelines.options.TimeZoneOptions;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceHistory;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
 import com.coffeeshop.schemas.AvroSchemas;
@@ -74,6 +75,8 @@ public class GoldDimensions {
 
   public static PipelineResult run(Options o) {
     LocalDate day = DayOptions.day(o);
+    BusinessDay days = TimeZoneOptions.businessDay(o);
+    BronzeIngest.requireZone(o.getLakehouse(), days);
     String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     LocalDate through = day;
@@ -112,7 +115,7 @@ public class GoldDimensions {
     TupleTag<GenericRecord> payments = new TupleTag<>("dim_payment_methods") {};
     Map<Dimension, TupleTag<GenericRecord>> tags = Map.of(PRODUCTS, products, STORES, stores, PAYMENT_METHODS, payments);
     PCollectionTuple built = p.apply("Once", Create.of(0))
-        .apply("BuildDimensions", ParDo.of(new BuildFn(through, o.getCloseMissing(), bronze, stored, tags))
+        .apply("BuildDimensions", ParDo.of(new BuildFn(through, days, o.getCloseMissing(), bronze, stored, tags))
             .withSideInputs(sideInputs)
             .withOutputTags(products, TupleTagList.of(stores).and(payments)));
     for (Dimension d : DIMENSIONS) {
@@ -129,14 +132,16 @@ public class GoldDimensions {
   /** Every day's entities from bronze, then each dimension from them. */
   static class BuildFn extends DoFn<Integer, GenericRecord> {
     private final LocalDate through;
+    private final BusinessDay days;
     private final boolean closeMissing;
     private final Map<String, PCollectionView<List<GenericRecord>>> bronze;
     private final Map<Dimension, PCollectionView<List<GenericRecord>>> stored;
     private final Map<Dimension, TupleTag<GenericRecord>> tags;
 
-    BuildFn(LocalDate through, boolean closeMissing, Map<String, PCollectionView<List<GenericRecord>>> bronze,
+    BuildFn(LocalDate through, BusinessDay days, boolean closeMissing, Map<String, PCollectionView<List<GenericRecord>>> bronze,
         Map<Dimension, PCollectionView<List<GenericRecord>>> stored, Map<Dimension, TupleTag<GenericRecord>> tags) {
       this.through = through;
+      this.days = days;
       this.closeMissing = closeMissing;
       this.bronze = bronze;
       this.stored = stored;
@@ -146,7 +151,7 @@ public class GoldDimensions {
     @ProcessElement
     public void process(ProcessContext c) {
       Map<String, ReferenceHistory> history = new TreeMap<>();
-      bronze.forEach((t, view) -> history.put(t, new ReferenceHistory(c.sideInput(view))));
+      bronze.forEach((t, view) -> history.put(t, new ReferenceHistory(c.sideInput(view), days)));
       Optional<LocalDate> first = history.values().stream().map(ReferenceHistory::firstDay).flatMap(Optional::stream)
           .min(LocalDate::compareTo);
       Map<Dimension, SortedMap<LocalDate, List<GenericRecord>>> daily = new java.util.HashMap<>();

@@ -4,6 +4,7 @@ import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
+import com.coffeeshop.pipelines.options.TimeZoneOptions;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot;
 import com.coffeeshop.pipelines.medallion.silver.SilverOrders;
 import com.coffeeshop.schemas.AvroSchemas;
@@ -74,6 +75,8 @@ public class SilverClean {
       throw new IllegalArgumentException("--maxQuarantinedPercent must be within 0..100, got " + o.getMaxQuarantinedPercent());
     }
     LocalDate day = DayOptions.day(o);
+    BusinessDay days = TimeZoneOptions.businessDay(o);
+    BronzeIngest.requireZone(o.getLakehouse(), days);
     String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     Quarantine quarantine = new Quarantine(day, runId);
@@ -82,17 +85,17 @@ public class SilverClean {
     List<PCollection<String>> counts = new ArrayList<>();
 
     ReferenceSnapshot.Result categories = ReferenceSnapshot.build(p, lake, "product_category", "product_categories",
-        "category_id", day, new ReferenceRules.Categories(day, quarantine), null, quarantine);
+        "category_id", day, days, new ReferenceRules.Categories(day, quarantine), null, quarantine);
     PCollectionView<Map<Integer, String>> categoryNames = asMap(categories.snapshot(), "category_id", "category");
     // Every product of the day is checked against the day's categories: a category renamed today renames it on
     // every product, not only on products changed today.
-    ReferenceSnapshot.Result products = ReferenceSnapshot.build(p, lake, "products", "products", "product_id", day,
+    ReferenceSnapshot.Result products = ReferenceSnapshot.build(p, lake, "products", "products", "product_id", day, days,
         new ReferenceRules.Products(day, quarantine, categoryNames), categoryNames, quarantine);
-    ReferenceSnapshot.Result stores = ReferenceSnapshot.build(p, lake, "stores", "stores", "store_id", day,
+    ReferenceSnapshot.Result stores = ReferenceSnapshot.build(p, lake, "stores", "stores", "store_id", day, days,
         new ReferenceRules.Stores(day, quarantine), null, quarantine);
     ReferenceSnapshot.Result paymentMethods = ReferenceSnapshot.build(p, lake, "payment_methods", "payment_methods",
-        "payment_method_id", day, new ReferenceRules.PaymentMethods(day, quarantine), null, quarantine);
-    ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day,
+        "payment_method_id", day, days, new ReferenceRules.PaymentMethods(day, quarantine), null, quarantine);
+    ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day, days,
         new ReferenceRules.Customers(day, quarantine), null, quarantine);
 
     write(categories.snapshot(), lake, "product_categories", "snapshot_date", day, runId);
@@ -105,7 +108,7 @@ public class SilverClean {
       counts.add(r.counts());
     }
 
-    SilverOrders.Result orders = SilverOrders.build(p, lake, day, Instant.now(), quarantine,
+    SilverOrders.Result orders = SilverOrders.build(p, lake, day, days, Instant.now(), quarantine,
         asMap(stores.snapshot(), "store_id", "store_name"),
         asMap(paymentMethods.snapshot(), "payment_method_id", "method_name"),
         asMap(customers.snapshot(), "customer_id", "tier"),

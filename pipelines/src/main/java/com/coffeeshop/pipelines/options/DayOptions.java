@@ -1,14 +1,13 @@
 package com.coffeeshop.pipelines.options;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /** The day a daily step builds. */
-public interface DayOptions extends PipelineOptions {
-  @Description("The day to build, yyyy-MM-dd (UTC); Airflow passes the logical date. Default: yesterday (UTC)")
+public interface DayOptions extends TimeZoneOptions {
+  @Description("The day to build, yyyy-MM-dd, in --timeZone; Airflow passes the logical date. Default: yesterday there")
   String getDate();
 
   void setDate(String value);
@@ -19,7 +18,7 @@ public interface DayOptions extends PipelineOptions {
    */
   static LocalDate day(DayOptions o) {
     if (o.getDate() == null) {
-      o.setDate(LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+      o.setDate(LocalDate.now(TimeZoneOptions.businessDay(o).zoneId()).minusDays(1).toString());
     }
     try {
       return LocalDate.parse(o.getDate());

@@ -130,6 +130,10 @@ class BronzeIngestTest {
     IllegalArgumentException future = assertThrows(IllegalArgumentException.class,
         () -> BronzeIngest.run(options("--to=" + Instant.now().plusSeconds(3600))));
     assertThat(future.getMessage(), containsString("is later than now minus --settleMinutes"));
+    IllegalArgumentException zone = assertThrows(IllegalArgumentException.class,
+        () -> BronzeIngest.run(options("--timeZone=UTC")));
+    assertThat(zone.getMessage(), containsString("--timeZone=UTC, but bronze at"));
+    assertThat(zone.getMessage(), containsString("partitioned by the days of Asia/Ho_Chi_Minh"));
     assertThat("refused runs commit nothing", versions(), is(afterThird));
   }
 

@@ -61,7 +61,9 @@ class GoldStarSchemaTest {
 
   private void bronze(String... extra) throws Exception {
     List<String> args = RunnerUnderTest.args();
-    args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name, "--lakehouse=" + lakehouse));
+    // UTC days: the checks compare with MariaDB's own DATE() and HOUR()
+    args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name, "--lakehouse=" + lakehouse,
+        "--timeZone=UTC"));
     args.addAll(List.of(extra));
     BronzeIngest.Options o = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation()
         .as(BronzeIngest.Options.class);
@@ -96,7 +98,7 @@ class GoldStarSchemaTest {
   void twoDays() throws Exception {
     db = LandingZoneDatabase.createWithReferenceData();
     db.cli("db-init", "--app-user", "coffee_app", "--batch-user", "coffee_batch", "--cdc-user", "coffee_cdc");
-    medallion = new Medallion(lakehouse.toString());
+    medallion = new Medallion(lakehouse.toString(), "--timeZone=UTC");
     // History in the past: every row is back-dated to when it would have been written (MySQL's changed_at),
     // and each bronze run reads up to the end of its day.
     for (String t : List.of("product_category", "products", "stores", "payment_methods", "customers")) {

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daily batch in real operation: one MySQL history over four days, written at those days' times
  * (MariaDB's own clock is set per session, so it assigns {@code changed_at} as it would have), with
- * bronze run at the end of each day and twice during day 2. The history holds what breaks a batch
+ * bronze run at the end of each day and during days 2 and 3. Days and times are those of the chain,
+ * in Hồ Chí Minh City (the default reporting time zone, UTC+7): 01:00 there is the previous UTC day. The history holds what breaks a batch
  * that reads by business columns:
  *
  * <ul>
@@ -109,9 +110,9 @@ class MedallionScenarioTest {
         + " VALUES (9001, 'Late store', '1 Old St', 'Q1', 'Hồ Chí Minh', '2025-01-01 00:00:00')");
     order("O1-2", "2026-11-01 10:00:00", 9001, line("CF01", 1, 0, cf01));
     order("O1-3", "2026-11-01 20:00:00", 2, line("TE01", 1, 0, te01));
-    bronze("2026-11-02T00:10:00Z");
+    bronze("2026-11-02 00:10:00");
     Map<String, java.util.Optional<Long>> afterFirst = bronzeVersions();
-    bronze("2026-11-02T00:10:00Z");
+    bronze("2026-11-02 00:10:00");
     assertThat("bronze run again over the same range commits nothing", bronzeVersions(), is(afterFirst));
 
     order("O2-1", "2026-11-02 09:00:00", 1, line("CF01", 1, 0, cf01));
@@ -121,13 +122,13 @@ class MedallionScenarioTest {
     at("2026-11-02 12:00:00");
     sql("UPDATE products SET unit_price = " + (cf01 + 3000) + " WHERE id = 'CF01'");
     order("O2-3", "2026-11-02 13:00:00", 2, line("CF01", 1, 0, cf01 + 3000));
-    bronze("2026-11-02T14:00:00Z");
+    bronze("2026-11-02 14:00:00");
     orderWrittenAt("O2-L", "2026-11-02 13:00:00", "2026-11-02 15:00:00", 2, line("CF02", 1, 0, cf02));
     order("O2-S", "2026-11-02 16:00:00", 1, line("CF01", 1, 0, cf01 + 3000));
-    bronze("2026-11-02T16:20:00Z");
+    bronze("2026-11-02 16:20:00");
     at("2026-11-02 16:30:00");
     insertLine("O2-S", line("CF02", 1, 10, cf02), true);
-    bronze("2026-11-03T00:10:00Z");
+    bronze("2026-11-03 00:10:00");
 
     order("O3-1", "2026-11-03 09:00:00", 1, line("CF01", 1, 0, cf01 + 3000), line("CF02", 1, 0, cf02));
     at("2026-11-03 10:00:00");
@@ -141,8 +142,8 @@ class MedallionScenarioTest {
     sql("DELETE FROM products WHERE id = 'ZZ01'");
     // A run that sees the delete (its tombstone is dated at the run's upper bound), and an Airflow retry after a
     // timeout: a second run planned while the first still runs.
-    Pipeline first = BronzeIngest.plan(bronzeOptions("2026-11-03T19:00:00Z"));
-    Pipeline retry = BronzeIngest.plan(bronzeOptions("2026-11-03T19:00:00Z"));
+    Pipeline first = BronzeIngest.plan(bronzeOptions("2026-11-03 19:00:00"));
+    Pipeline retry = BronzeIngest.plan(bronzeOptions("2026-11-03 19:00:00"));
     assertThat(first.run().waitUntilFinish(), is(PipelineResult.State.DONE));
     Throwable failed = assertThrows(Throwable.class, () -> {
       if (retry.run().waitUntilFinish() != PipelineResult.State.DONE) {
@@ -150,9 +151,9 @@ class MedallionScenarioTest {
       }
     });
     retryFailure = messages(failed);
-    bronze("2026-11-04T00:10:00Z");
+    bronze("2026-11-04 00:10:00");
     // day 4: nothing happens
-    bronze("2026-11-05T00:10:00Z");
+    bronze("2026-11-05 00:10:00");
 
     gold.put("a: in order", variant("a", List.of(D1, D2, D3, D4)));
     gold.put("b: 1, 2, 4, then 3", variant("b", List.of(D1, D2, D4, D3)));
@@ -179,9 +180,22 @@ class MedallionScenarioTest {
     }
   }
 
-  /** From now on this session's writes happen at {@code time} (UTC), in MariaDB's eyes. */
+  private static final java.time.ZoneId CHAIN = java.time.ZoneId.of("Asia/Ho_Chi_Minh");
+
+  /** A local time of the chain as an instant. */
+  private static java.time.Instant instant(String local) {
+    return java.time.LocalDateTime.parse(local.replace(' ', 'T')).atZone(CHAIN).toInstant();
+  }
+
+  /** A local time of the chain as a UTC DATETIME literal (the landing zone stores UTC). */
+  private static String utc(String local) {
+    return java.time.LocalDateTime.ofInstant(instant(local), java.time.ZoneOffset.UTC)
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+  }
+
+  /** From now on this session's writes happen at {@code time} (the chain's local time), in MariaDB's eyes. */
   private void at(String time) throws SQLException {
-    sql("SET timestamp = UNIX_TIMESTAMP('" + time + "')");
+    sql("SET timestamp = " + instant(time).getEpochSecond());
   }
 
   private int price(String product) throws SQLException {
@@ -201,7 +215,7 @@ class MedallionScenarioTest {
   private void orderWrittenAt(String id, String placed, String written, int store, Line... lines) throws SQLException {
     at(written);
     sql("INSERT INTO orders (id, `timestamp`, store_id, payment_method_id, customer_id) VALUES ('" + id + "', '"
-        + placed + "', " + store + ", 1, 1)");
+        + utc(placed) + "', " + store + ", 1, 1)");
     for (Line l : lines) {
       insertLine(id, l, false);
     }
@@ -217,7 +231,7 @@ class MedallionScenarioTest {
   private BronzeIngest.Options bronzeOptions(String to) throws IOException {
     List<String> args = RunnerUnderTest.args();
     args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name,
-        "--lakehouse=" + bronzeOnly, "--to=" + to));
+        "--lakehouse=" + bronzeOnly, "--to=" + instant(to)));
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(BronzeIngest.Options.class);
   }
 
@@ -336,8 +350,13 @@ class MedallionScenarioTest {
 
   @Test
   void everyLineReachesGoldAndNothingValidIsQuarantined() throws Exception {
-    List<String> mysql = db.rows("SELECT CONCAT(d.order_id, '|', d.product_id, '|', d.subtotal, '|', DATE(o.`timestamp`))"
-        + " FROM order_details d JOIN orders o ON o.id = d.order_id");
+    List<String> mysql = db.rows("SELECT CONCAT(d.order_id, '|', d.product_id, '|', d.subtotal), o.`timestamp`"
+        + " FROM order_details d JOIN orders o ON o.id = d.order_id").stream().map(r -> {
+          String[] parts = r.split("\\|");
+          java.time.LocalDateTime placed = java.time.LocalDateTime.parse(parts[3].replace(' ', 'T'));
+          return parts[0] + "|" + parts[1] + "|" + parts[2] + "|" + placed.atOffset(java.time.ZoneOffset.UTC)
+              .atZoneSameInstant(CHAIN).toLocalDate();
+        }).toList();
     Map<Integer, String> products = new java.util.HashMap<>();
     rows("gold", "dim_products", null).forEach(r -> products.put((Integer) r.get("product_key"), r.get("product_id").toString()));
     List<String> facts = rows("gold", "fact_orders", null).stream().map(f -> f.get("order_id") + "|"

@@ -31,7 +31,7 @@ class PricingTest {
       new PriceVersion(at("12:00:00"), 130, at("14:00:00")));
 
   private static Pricing price(String time, int quantity, int discount, int subtotal) throws Rejected {
-    return Pricing.of(CF01, at(time), DAY, quantity, discount, subtotal);
+    return Pricing.of(CF01, at(time), at("00:00:00"), at("00:00:00") + 86_400_000L, quantity, discount, subtotal);
   }
 
   @Test
@@ -70,7 +70,8 @@ class PricingTest {
     assertThat(r.detail(), containsString("subtotal=120 but unit_price 130 × quantity 1 less 0% = 130"));
     // noon of day 1: 100 was in force from midnight and still seen at 00:10 the next day
     assertThat(assertThrows(Rejected.class,
-        () -> Pricing.of(CF01, Instant.parse("2026-11-01T12:00:00Z").toEpochMilli(), DAY.minusDays(1), 1, 0, 120))
+        () -> Pricing.of(CF01, Instant.parse("2026-11-01T12:00:00Z").toEpochMilli(),
+            Instant.parse("2026-11-01T00:00:00Z").toEpochMilli(), at("00:00:00"), 1, 0, 120))
         .rule(), is("subtotal_mismatch"));
   }
 }

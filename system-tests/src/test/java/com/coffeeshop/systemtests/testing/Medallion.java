@@ -28,15 +28,19 @@ import org.apache.beam.sdk.transforms.Create;
 /** Runs the silver and gold steps on the runner under test, and writes or reads lakehouse tables directly. */
 public final class Medallion {
   private final String lakehouse;
+  private final List<String> extra;
 
-  public Medallion(String lakehouse) {
+  /** Steps over {@code lakehouse} with the runner config's options and {@code extra} ones (--timeZone, say). */
+  public Medallion(String lakehouse, String... extra) {
     this.lakehouse = lakehouse;
+    this.extra = List.of(extra);
   }
 
   private <T extends PipelineOptions> T options(Class<T> type, LocalDate day, String... extra) throws IOException {
     List<String> args = RunnerUnderTest.args();
     args.add("--lakehouse=" + lakehouse);
     args.add("--date=" + day);
+    args.addAll(this.extra);
     args.addAll(List.of(extra));
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(type);
   }

@@ -1,12 +1,12 @@
 package com.coffeeshop.tools.reports;
 
+import com.coffeeshop.pipelines.medallion.BronzeIngest;
+import com.coffeeshop.pipelines.medallion.BusinessDay;
 import com.coffeeshop.pipelines.medallion.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,12 +23,14 @@ import org.apache.avro.generic.GenericRecord;
  *
  * @param revenueByCity VND per city, highest first
  * @param revenueByStore VND per store ("name, city"), highest first
- * @param ordersByHour orders per UTC hour, 0..23
+ * @param timeZone the lakehouse's reporting time zone (what bronze was partitioned by)
+ * @param ordersByHour orders per hour of that zone, 0..23
  * @param unitsByProduct units sold per product name, highest first
  * @param revenueByCategory VND per category, highest first
  */
 public record DailyKpis(
     LocalDate date,
+    String timeZone,
     long orders,
     long lines,
     long revenue,
@@ -44,6 +46,7 @@ public record DailyKpis(
   public static DailyKpis compute(String lakehouse, LocalDate date) throws IOException {
     String facts = Lakehouse.gold(lakehouse, "fact_orders");
     Lakehouse.requireDay(facts, date, "GoldFacts");
+    BusinessDay days = new BusinessDay(BronzeIngest.zoneOf(lakehouse).orElse(BusinessDay.DEFAULT_ZONE));
     Map<Integer, GenericRecord> stores = byKey(lakehouse, "dim_stores", "store_key");
     Map<Integer, GenericRecord> products = byKey(lakehouse, "dim_products", "product_key");
     Set<String> orderIds = new HashSet<>();
@@ -65,14 +68,14 @@ public record DailyKpis(
         totals[3] += subtotal;
       }
       if (orderIds.add(orderId)) {
-        byHour[Instant.ofEpochMilli((Long) f.get("order_ts")).atZone(ZoneOffset.UTC).getHour()]++;
+        byHour[days.hourOf((Long) f.get("order_ts"))]++;
       }
       city.merge(s.get("city").toString(), subtotal, Long::sum);
       store.merge(s.get("store_name") + ", " + s.get("city"), subtotal, Long::sum);
       units.merge(p.get("product_name").toString(), (long) (Integer) f.get("quantity"), Long::sum);
       category.merge(p.get("category").toString(), subtotal, Long::sum);
     });
-    return new DailyKpis(date, orderIds.size(), totals[0], totals[1], totals[2], totals[3], highestFirst(city),
+    return new DailyKpis(date, days.zone(), orderIds.size(), totals[0], totals[1], totals[2], totals[3], highestFirst(city),
         highestFirst(store), byHour, highestFirst(units), highestFirst(category));
   }
 

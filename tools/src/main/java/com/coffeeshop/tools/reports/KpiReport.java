@@ -57,7 +57,7 @@ public final class KpiReport {
     for (int h = 0; h < 24; h++) {
       hours.put(String.format("%02d", h), k.ordersByHour()[h]);
     }
-    section(html, dir, prefix, "orders_by_hour", "Orders per hour (UTC)", "hour", hours, 24);
+    section(html, dir, prefix, "orders_by_hour", "Orders per hour (" + k.timeZone() + ")", "hour", hours, 24);
     section(html, dir, prefix, "units_by_product", "Top " + top + " products by units sold", "product", k.unitsByProduct(), top);
     section(html, dir, prefix, "revenue_by_category", "Revenue per category (VND)", "category", k.revenueByCategory(),
         Integer.MAX_VALUE);

@@ -21,7 +21,7 @@ public class KpiReportCommand implements Callable<Integer> {
   @Option(names = "--lakehouse", required = true, description = "Lakehouse root, e.g. .local/lakehouse")
   String lakehouse;
 
-  @Option(names = "--date", required = true, description = "The day, yyyy-MM-dd (UTC)")
+  @Option(names = "--date", required = true, description = "The day, yyyy-MM-dd, in the lakehouse's reporting time zone")
   LocalDate date;
 
   @Option(names = "--out", description = "Directory of the report (default: reports/ beside the lakehouse)")

@@ -1,5 +1,6 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
+import com.coffeeshop.pipelines.medallion.BusinessDay;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.Quarantine;
@@ -7,7 +8,6 @@ import com.coffeeshop.transforms.validate.Rejected;
 import com.coffeeshop.transforms.validate.ValidateFn;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -42,16 +42,18 @@ public final class OrderRules {
   /** Row rules of an order; the output is its silver row. */
   static class ValidateOrder extends ValidateFn {
     private final int day;
+    private final BusinessDay days;
     private final long runStarted;
     private final PCollectionView<Map<Integer, String>> stores;
     private final PCollectionView<Map<Integer, String>> paymentMethods;
     private final PCollectionView<Map<Integer, String>> customers;
     private transient Schema schema;
 
-    ValidateOrder(LocalDate day, Instant runStarted, Quarantine q, PCollectionView<Map<Integer, String>> stores,
+    ValidateOrder(LocalDate day, BusinessDay days, Instant runStarted, Quarantine q, PCollectionView<Map<Integer, String>> stores,
         PCollectionView<Map<Integer, String>> paymentMethods, PCollectionView<Map<Integer, String>> customers) {
       super("orders", q);
       this.day = (int) day.toEpochDay();
+      this.days = days;
       this.runStarted = runStarted.toEpochMilli();
       this.stores = stores;
       this.paymentMethods = paymentMethods;
@@ -65,9 +67,10 @@ public final class OrderRules {
       if (ts > runStarted) {
         throw new Rejected("future_timestamp", "timestamp " + Instant.ofEpochMilli(ts) + " is after the run started");
       }
-      LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(ts), ZoneOffset.UTC);
+      LocalDate date = days.dateOf(ts);
       if (date.toEpochDay() != day) {
-        throw new Rejected("wrong_day", "timestamp " + Instant.ofEpochMilli(ts) + " is not on " + LocalDate.ofEpochDay(day));
+        throw new Rejected("wrong_day", "timestamp " + Instant.ofEpochMilli(ts) + " is on " + date + " in " + days.zone()
+            + ", not on " + LocalDate.ofEpochDay(day));
       }
       int store = known(row, "store_id", c.sideInput(stores), "unknown_store");
       int payment = known(row, "payment_method_id", c.sideInput(paymentMethods), "unknown_payment_method");
@@ -128,12 +131,14 @@ public final class OrderRules {
     private final TupleTag<GenericRecord> lineTag;
     private final PCollectionView<Map<String, Iterable<PriceVersion>>> prices;
     private final PCollectionView<Map<String, String>> products;
+    private final BusinessDay days;
     private final Quarantine quarantine;
     private transient Schema schema;
 
     JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag,
         PCollectionView<Map<String, Iterable<PriceVersion>>> prices, PCollectionView<Map<String, String>> products,
-        Quarantine quarantine) {
+        BusinessDay days, Quarantine quarantine) {
+      this.days = days;
       this.orderTag = orderTag;
       this.lineTag = lineTag;
       this.prices = prices;
@@ -195,8 +200,9 @@ public final class OrderRules {
         throw new Rejected("unknown_product", "product_id=" + product + " is not a product on the order's day");
       }
       long orderTs = (Long) order.get("order_ts");
-      Pricing pricing = Pricing.of(versions, orderTs, LocalDate.ofEpochDay((Integer) order.get("order_date")), quantity,
-          discount, subtotal);
+      LocalDate orderDate = LocalDate.ofEpochDay((Integer) order.get("order_date"));
+      Pricing pricing = Pricing.of(versions, orderTs, days.start(orderDate), days.end(orderDate), quantity, discount,
+          subtotal);
       if (schema == null) {
         schema = AvroSchemas.silver("order_lines");
       }

@@ -2,8 +2,6 @@ package com.coffeeshop.pipelines.medallion.silver;
 
 import com.coffeeshop.transforms.validate.Rejected;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,9 +36,9 @@ public record Pricing(int unitPrice, int subtotal, Rejected warning) {
     return (long) price * quantity * (100 - discount) / 100;
   }
 
-  /** Checks a line sold at {@code ts} on {@code day} against every captured price of its product. */
-  public static Pricing of(Iterable<PriceVersion> captured, long ts, LocalDate day, int quantity, int discount,
-      int subtotal) throws Rejected {
+  /** Checks a line sold at {@code ts}, on the day [dayStart, dayEnd), against every captured price of its product. */
+  public static Pricing of(Iterable<PriceVersion> captured, long ts, long dayStart, long dayEnd, int quantity,
+      int discount, int subtotal) throws Rejected {
     List<PriceVersion> versions = new ArrayList<>();
     captured.forEach(versions::add);
     versions.sort(Comparator.comparingLong(PriceVersion::changedAt));
@@ -61,8 +59,6 @@ public record Pricing(int unitPrice, int subtotal, Rejected warning) {
           "subtotal=" + subtotal + " is unit_price " + price + " × quantity " + quantity + " before the " + discount
               + "% discount; normalised to net " + net(price, quantity, discount)));
     }
-    long dayStart = day.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-    long dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     for (int j = 0; j < versions.size(); j++) {
       boolean duringDay = versions.get(j).changedAt() < dayEnd
           && (j + 1 == versions.size() || versions.get(j + 1).changedAt() > dayStart);

@@ -1,8 +1,8 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
+import com.coffeeshop.pipelines.medallion.BusinessDay;
 import com.coffeeshop.transforms.validate.Rejected;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,9 +29,14 @@ public final class ReferenceHistory {
   }
 
   private final List<GenericRecord> versions = new ArrayList<>();
+  private final BusinessDay days;
 
-  /** @param bronze the table's bronze rows (versions and tombstones), in any order */
-  public ReferenceHistory(Iterable<GenericRecord> bronze) {
+  /**
+   * @param bronze the table's bronze rows (versions and tombstones), in any order
+   * @param days what a day is
+   */
+  public ReferenceHistory(Iterable<GenericRecord> bronze, BusinessDay days) {
+    this.days = days;
     bronze.forEach(versions::add);
     versions.sort(Comparator.comparing(ReferenceHistory::changedAt).thenComparing(Object::toString));
   }
@@ -44,27 +49,22 @@ public final class ReferenceHistory {
     return (Boolean) bronze.get("_deleted");
   }
 
-  static long startOf(LocalDate day) {
-    return day.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-  }
-
-  /** The day (UTC) of the first version; empty when bronze has none. */
+  /** The day of the first version; empty when bronze has none. */
   public Optional<LocalDate> firstDay() {
-    return versions.isEmpty() ? Optional.empty()
-        : Optional.of(LocalDate.ofEpochDay(Math.floorDiv(changedAt(versions.get(0)), 86_400_000L)));
+    return versions.isEmpty() ? Optional.empty() : Optional.of(days.dateOf(changedAt(versions.get(0))));
   }
 
   /** The versions written on {@code day} (tombstones excluded), in change order: the day's "rows in". */
   public List<GenericRecord> writtenOn(LocalDate day) {
-    long start = startOf(day);
-    long end = startOf(day.plusDays(1));
+    long start = days.start(day);
+    long end = days.end(day);
     return versions.stream().filter(v -> !deleted(v) && changedAt(v) >= start && changedAt(v) < end).toList();
   }
 
   /** The entities on {@code day}: bronze key → silver row, ordered by key. */
   public Map<String, GenericRecord> on(LocalDate day, Rule rule) {
-    long start = startOf(day);
-    long end = startOf(day.plusDays(1));
+    long start = days.start(day);
+    long end = days.end(day);
     Map<String, GenericRecord> newest = new TreeMap<>();
     Map<String, Long> newestAt = new TreeMap<>();
     Map<String, Boolean> gone = new TreeMap<>();

@@ -1,5 +1,6 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
+import com.coffeeshop.pipelines.medallion.BusinessDay;
 import com.coffeeshop.pipelines.medallion.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Objects;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +62,8 @@ public final class ReferenceSnapshot {
    * @param categories the day's category names by id, for the products' rules; null for other tables
    */
   public static Result build(Pipeline p, String lakehouse, String bronzeTable, String silverTable, String keyColumn,
-      LocalDate day, ReferenceRules.Base rules, PCollectionView<Map<Integer, String>> categories, Quarantine quarantine) {
+      LocalDate day, BusinessDay days, ReferenceRules.Base rules, PCollectionView<Map<Integer, String>> categories,
+      Quarantine quarantine) {
     String bronzePath = Lakehouse.bronze(lakehouse, bronzeTable);
     if (DeltaTables.latestVersion(bronzePath).isEmpty()) {
       throw new IllegalStateException("no bronze table at " + bronzePath + ": run BronzeIngest first");
@@ -78,7 +79,7 @@ public final class ReferenceSnapshot {
       sideInputs.add(categories);
     }
     PCollectionTuple merged = p.apply("Once_" + silverTable, Create.of(0))
-        .apply("Snapshot_" + silverTable, ParDo.of(new SnapshotFn(silverTable, keyColumn, day, history, categories,
+        .apply("Snapshot_" + silverTable, ParDo.of(new SnapshotFn(silverTable, keyColumn, day, days, history, categories,
                 rules, quarantine))
             .withSideInputs(sideInputs)
             .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(WRITTEN).and(Quarantine.QUARANTINED)));
@@ -96,16 +97,18 @@ public final class ReferenceSnapshot {
     private final String table;
     private final String keyColumn;
     private final LocalDate day;
+    private final BusinessDay days;
     private final PCollectionView<List<GenericRecord>> history;
     private final PCollectionView<Map<Integer, String>> categories;
     private final ReferenceRules.Base rules;
     private final Quarantine quarantine;
 
-    SnapshotFn(String table, String keyColumn, LocalDate day, PCollectionView<List<GenericRecord>> history,
+    SnapshotFn(String table, String keyColumn, LocalDate day, BusinessDay days, PCollectionView<List<GenericRecord>> history,
         PCollectionView<Map<Integer, String>> categories, ReferenceRules.Base rules, Quarantine quarantine) {
       this.table = table;
       this.keyColumn = keyColumn;
       this.day = day;
+      this.days = days;
       this.history = history;
       this.categories = categories;
       this.rules = rules;
@@ -115,7 +118,7 @@ public final class ReferenceSnapshot {
     @ProcessElement
     public void process(ProcessContext c) {
       Map<Integer, String> names = categories == null ? Map.of() : c.sideInput(categories);
-      ReferenceHistory all = new ReferenceHistory(c.sideInput(history));
+      ReferenceHistory all = new ReferenceHistory(c.sideInput(history), days);
       Map<String, Long> seen = new HashMap<>();
       for (GenericRecord v : all.writtenOn(day)) {
         c.output(WRITTEN, v);

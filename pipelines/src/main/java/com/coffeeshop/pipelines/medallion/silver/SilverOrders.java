@@ -1,6 +1,7 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
 import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.BusinessDay;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
@@ -10,7 +11,6 @@ import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
@@ -45,7 +45,8 @@ public final class SilverOrders {
   public record Result(PCollection<GenericRecord> orders, PCollection<GenericRecord> lines,
       PCollection<GenericRecord> quarantined, PCollection<String> counts) {}
 
-  public static Result build(Pipeline p, String lake, LocalDate day, Instant runStarted, Quarantine quarantine,
+  public static Result build(Pipeline p, String lake, LocalDate day, BusinessDay days, Instant runStarted,
+      Quarantine quarantine,
       PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
       PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, String>> products) {
     AvroCoder<GenericRecord> quarantineCoder = AvroCoder.of(GenericRecord.class, Quarantine.schema());
@@ -55,7 +56,7 @@ public final class SilverOrders {
     PCollection<GenericRecord> bronzeLines = readDay(p, lake, "order_details", day);
 
     PCollectionTuple orders = bronzeOrders.apply("ValidateOrders",
-        ParDo.of(new OrderRules.ValidateOrder(day, runStarted, quarantine, stores, paymentMethods, customers))
+        ParDo.of(new OrderRules.ValidateOrder(day, days, runStarted, quarantine, stores, paymentMethods, customers))
             .withSideInputs(stores, paymentMethods, customers)
             .withOutputTags(Quarantine.VALID, TupleTagList.of(Quarantine.QUARANTINED)));
     PCollection<KV<String, GenericRecord>> ordersById = orders.get(Quarantine.VALID).setCoder(orderCoder)
@@ -72,12 +73,12 @@ public final class SilverOrders {
     PCollection<KV<String, GenericRecord>> linesByOrder = keyedLines.get(OrderRules.KeyLines.KEYED)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeLineCoder));
 
-    PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, day);
+    PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, days.end(day));
     TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
     TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
     PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, ordersById).and(lineTag, linesByOrder)
         .apply("GroupByOrder", CoGroupByKey.create())
-        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag, prices, products, quarantine))
+        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag, prices, products, days, quarantine))
             .withSideInputs(prices, products)
             .withOutputTags(OrderRules.ORDERS, TupleTagList.of(OrderRules.LINES).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> validOrders = joined.get(OrderRules.ORDERS).setCoder(orderCoder);
@@ -107,8 +108,7 @@ public final class SilverOrders {
 
   /** Every captured price of every product written before the day's end: product id → its versions. */
   private static PCollectionView<Map<String, Iterable<PriceVersion>>> priceHistory(Pipeline p, String lake,
-      LocalDate day) {
-    long nextDay = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+      long nextDay) {
     return p.apply("ReadBronzeProductVersions", DeltaRead.latest(Lakehouse.bronze(lake, "products"), AvroSchemas.bronze("products")))
         .apply("PriceVersions", ParDo.of(new DoFn<GenericRecord, KV<String, PriceVersion>>() {
           @ProcessElement
