@@ -7,7 +7,6 @@ import com.coffeeshop.pipelines.options.TimeZoneOptions;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceHistory;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
 import com.coffeeshop.schemas.AvroSchemas;
-import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
@@ -157,15 +156,14 @@ public class GoldDimensions {
       Map<Dimension, SortedMap<LocalDate, List<GenericRecord>>> daily = new java.util.HashMap<>();
       DIMENSIONS.forEach(d -> daily.put(d, new TreeMap<>()));
       for (LocalDate d = first.orElse(through.plusDays(1)); !d.isAfter(through); d = d.plusDays(1)) {
-        Quarantine unused = new Quarantine(d, "gold");
         LocalDate on = d;
         Map<Integer, String> categories = new java.util.HashMap<>();
-        ReferenceRules.Categories categoryRule = new ReferenceRules.Categories(d, unused);
+        ReferenceRules.Categories categoryRule = new ReferenceRules.Categories(d);
         history.get("product_category").on(d, v -> categoryRule.silverRow(v, Map.of()))
             .values().forEach(r -> categories.put((Integer) r.get("category_id"), r.get("category").toString()));
-        ReferenceRules.Products productRule = new ReferenceRules.Products(d, unused, null);
-        ReferenceRules.Stores storeRule = new ReferenceRules.Stores(d, unused);
-        ReferenceRules.PaymentMethods paymentRule = new ReferenceRules.PaymentMethods(d, unused);
+        ReferenceRules.Products productRule = new ReferenceRules.Products(d);
+        ReferenceRules.Stores storeRule = new ReferenceRules.Stores(d);
+        ReferenceRules.PaymentMethods paymentRule = new ReferenceRules.PaymentMethods(d);
         daily.get(PRODUCTS).put(on, List.copyOf(history.get("products").on(d, v -> productRule.silverRow(v, categories)).values()));
         daily.get(STORES).put(on, List.copyOf(history.get("stores").on(d, v -> storeRule.silverRow(v, Map.of())).values()));
         daily.get(PAYMENT_METHODS).put(on,

@@ -16,14 +16,12 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -85,18 +83,18 @@ public class SilverClean {
     List<PCollection<String>> counts = new ArrayList<>();
 
     ReferenceSnapshot.Result categories = ReferenceSnapshot.build(p, lake, "product_category", "product_categories",
-        "category_id", day, days, new ReferenceRules.Categories(day, quarantine), null, quarantine);
+        "category_id", day, days, new ReferenceRules.Categories(day), null, quarantine);
     PCollectionView<Map<Integer, String>> categoryNames = asMap(categories.snapshot(), "category_id", "category");
     // Every product of the day is checked against the day's categories: a category renamed today renames it on
     // every product, not only on products changed today.
     ReferenceSnapshot.Result products = ReferenceSnapshot.build(p, lake, "products", "products", "product_id", day, days,
-        new ReferenceRules.Products(day, quarantine, categoryNames), categoryNames, quarantine);
+        new ReferenceRules.Products(day), categoryNames, quarantine);
     ReferenceSnapshot.Result stores = ReferenceSnapshot.build(p, lake, "stores", "stores", "store_id", day, days,
-        new ReferenceRules.Stores(day, quarantine), null, quarantine);
+        new ReferenceRules.Stores(day), null, quarantine);
     ReferenceSnapshot.Result paymentMethods = ReferenceSnapshot.build(p, lake, "payment_methods", "payment_methods",
-        "payment_method_id", day, days, new ReferenceRules.PaymentMethods(day, quarantine), null, quarantine);
+        "payment_method_id", day, days, new ReferenceRules.PaymentMethods(day), null, quarantine);
     ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day, days,
-        new ReferenceRules.Customers(day, quarantine), null, quarantine);
+        new ReferenceRules.Customers(day), null, quarantine);
 
     write(categories.snapshot(), lake, "product_categories", "snapshot_date", day, runId);
     write(products.snapshot(), lake, "products", "snapshot_date", day, runId);

@@ -3,7 +3,6 @@ package com.coffeeshop.pipelines.options;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /** The day a daily step builds. */
 public interface DayOptions extends TimeZoneOptions {

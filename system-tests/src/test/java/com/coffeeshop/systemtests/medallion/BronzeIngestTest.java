@@ -14,7 +14,6 @@ import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

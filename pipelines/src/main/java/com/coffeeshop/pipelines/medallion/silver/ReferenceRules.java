@@ -2,9 +2,8 @@ package com.coffeeshop.pipelines.medallion.silver;
 
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;
-import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
-import com.coffeeshop.transforms.validate.ValidateFn;
+import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * The row rules of the reference tables. Every row needs its key and its required columns; products
@@ -29,13 +27,12 @@ public final class ReferenceRules {
   static final Set<String> TIERS = Set.of("regular", "silver", "gold", "diamond");
 
   /** Common to the reference tables: the silver schema, the snapshot day, the key and updated_at. */
-  public abstract static class Base extends ValidateFn {
+  public abstract static class Base implements Serializable {
     private final String silverTable;
     private final int day;
     private transient Schema schema;
 
-    Base(String silverTable, LocalDate day, Quarantine quarantine) {
-      super(silverTable, quarantine);
+    Base(String silverTable, LocalDate day) {
       this.silverTable = silverTable;
       this.day = (int) day.toEpochDay();
     }
@@ -53,20 +50,15 @@ public final class ReferenceRules {
     /** The silver row of a bronze version, or why it is rejected; {@code categories} by id (products only). */
     public abstract GenericRecord silverRow(GenericRecord row, Map<Integer, String> categories) throws Rejected;
 
-    @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
-      return silverRow(row, Map.of());
-    }
-
-    @Override
-    protected String keyOf(GenericRecord row) {
+    /** The row's key as it came, for its quarantine row. */
+    public String keyOf(GenericRecord row) {
       return Clean.text(row.get("id"));
     }
   }
 
   public static class Categories extends Base {
-    public Categories(LocalDate day, Quarantine q) {
-      super("product_categories", day, q);
+    public Categories(LocalDate day) {
+      super("product_categories", day);
     }
 
     @Override
@@ -81,16 +73,8 @@ public final class ReferenceRules {
   }
 
   public static class Products extends Base {
-    private final PCollectionView<Map<Integer, String>> categories;
-
-    public Products(LocalDate day, Quarantine q, PCollectionView<Map<Integer, String>> categories) {
-      super("products", day, q);
-      this.categories = categories;
-    }
-
-    @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
-      return silverRow(row, c.sideInput(categories));
+    public Products(LocalDate day) {
+      super("products", day);
     }
 
     @Override
@@ -117,8 +101,8 @@ public final class ReferenceRules {
   }
 
   public static class Stores extends Base {
-    public Stores(LocalDate day, Quarantine q) {
-      super("stores", day, q);
+    public Stores(LocalDate day) {
+      super("stores", day);
     }
 
     @Override
@@ -135,8 +119,8 @@ public final class ReferenceRules {
   }
 
   public static class PaymentMethods extends Base {
-    public PaymentMethods(LocalDate day, Quarantine q) {
-      super("payment_methods", day, q);
+    public PaymentMethods(LocalDate day) {
+      super("payment_methods", day);
     }
 
     @Override
@@ -151,8 +135,8 @@ public final class ReferenceRules {
   }
 
   public static class Customers extends Base {
-    public Customers(LocalDate day, Quarantine q) {
-      super("customers", day, q);
+    public Customers(LocalDate day) {
+      super("customers", day);
     }
 
     @Override
