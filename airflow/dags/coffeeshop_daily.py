@@ -43,6 +43,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pendulum
+import psutil
 from airflow.providers.apache.beam.operators.beam import BeamRunJavaPipelineOperator
 from airflow.sdk import DAG, BaseHook, Param, task
 
@@ -138,6 +139,19 @@ class MedallionStep(BeamRunJavaPipelineOperator):
         os.environ["JDK_JAVA_OPTIONS"] = JAVA17_FLAGS
         self.pipeline_options = {**options, **self.pipeline_options}
         return super().execute(context)
+
+    def on_kill(self):
+        """A killed task (timeout, marked failed) stops the JVM it started, which is the whole job on the
+        local runners (direct, flink-local, spark-local): no orphan keeps writing. On a cluster config the
+        JVM only submitted the job; cancel it there (``flink cancel``, the Spark UI)."""
+        super().on_kill()
+        jvms = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
+        for jvm in jvms:
+            self.log.info("stopping the pipeline's JVM, pid %s", jvm.pid)
+            jvm.terminate()
+        _, alive = psutil.wait_procs(jvms, timeout=30)
+        for jvm in alive:
+            jvm.kill()
 
 
 with DAG(

@@ -141,3 +141,38 @@ def test_a_failing_quality_gate_stops_the_day(dag, landing_zone):
     assert facts_of_today() == facts_before
     quarantine = DeltaTable(str(LAKEHOUSE / "silver" / "quarantine")).to_pyarrow_table(filters=[("run_date", "=", TODAY)])
     assert "subtotal_mismatch" in quarantine.column("rule").to_pylist()
+
+
+def test_a_killed_task_stops_the_pipeline_jvm_it_started(dag, landing_zone):
+    """Airflow kills a task on a timeout or when marked failed: on_kill must not leave the job running."""
+    import threading
+    import time
+
+    import psutil
+    from coffeeshop_daily import LAKEHOUSE as DAG_LAKEHOUSE, MedallionStep
+
+    # the DAG's own operator class, with its options already rendered (execute is called directly here)
+    task = MedallionStep(task_id="killed_bronze", job="BronzeIngest", landing_zone=True,
+                         pipeline_options={"lakehouse": DAG_LAKEHOUSE + "-killed", "settleMinutes": "0"})
+    context = {"params": {"runner_config": "direct"}}
+    failure = []
+
+    def execute():
+        try:
+            task.execute(context)
+        except BaseException as e:  # the killed JVM makes execute fail
+            failure.append(e)
+
+    runner = threading.Thread(target=execute, daemon=True)
+    runner.start()
+    deadline = time.time() + 60
+    jvms = []
+    while not jvms and time.time() < deadline:
+        jvms = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
+        time.sleep(0.2)
+    assert jvms, "the bronze task started no JVM within 60 s"
+    task.on_kill()
+    runner.join(60)
+    assert not runner.is_alive(), "execute still waits on a JVM after on_kill"
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in jvms), "the pipeline's JVM survived on_kill"
+    assert failure, "a killed pipeline must fail its task"

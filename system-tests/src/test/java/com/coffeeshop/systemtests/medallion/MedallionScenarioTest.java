@@ -59,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>an order a till synced two hours late, after a bronze run had passed its time;
  *   <li>a suggestion line written 30 minutes after its order, after a bronze run had read the order;
  *   <li>a suggestion priced from a cache 30 s behind a price change;
+ *   <li>an order line corrected the next day (a second version of the row);
  *   <li>a product deleted (and seen deleted by a bronze run the same evening); an empty day;
  *   <li>a bronze run repeated, and a second bronze run planned while the first ran (an Airflow retry).
  * </ul>
@@ -130,6 +131,8 @@ class MedallionScenarioTest {
     insertLine("O2-S", line("CF02", 1, 10, cf02), true);
     bronze("2026-11-03 00:10:00");
 
+    at("2026-11-03 08:00:00"); // yesterday's order corrected: a second cup
+    sql("UPDATE order_details SET quantity = 2, subtotal = " + 2 * cf01 + " WHERE order_id = 'O2-1' AND product_id = 'CF01'");
     order("O3-1", "2026-11-03 09:00:00", 1, line("CF01", 1, 0, cf01 + 3000), line("CF02", 1, 0, cf02));
     at("2026-11-03 10:00:00");
     sql("UPDATE products SET unit_price = " + (cf02 + 1000) + " WHERE id = 'CF02'");
@@ -403,6 +406,16 @@ class MedallionScenarioTest {
     DailyKpis kpis = DailyKpis.compute(lakeA(), D4);
     assertThat(kpis.orders() + " orders, " + kpis.lines() + " lines, " + kpis.revenue() + " VND",
         is("0 orders, 0 lines, 0 VND"));
+  }
+
+  @Test
+  void aCorrectedLineCountsInItsNewestVersionAndTheOldOneIsSuperseded() throws IOException {
+    assertThat(rows("gold", "fact_orders", D2.toString()).stream().filter(f -> f.get("order_id").toString().equals("O2-1"))
+        .map(f -> f.get("quantity") + " " + f.get("subtotal")).toList(), contains("2 " + 2 * cf01));
+    GenericRecord lines = DataQualityGate.report(lakeA(), D2).stream()
+        .filter(r -> r.get("table_name").toString().equals("order_lines")).findFirst().orElseThrow();
+    assertThat(lines.get("rows_in") + " in, " + lines.get("rows_superseded") + " superseded",
+        is((1 + (Long) lines.get("rows_valid")) + " in, 1 superseded"));
   }
 
   @Test

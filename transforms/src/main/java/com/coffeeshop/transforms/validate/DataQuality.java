@@ -27,10 +27,11 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The data-quality report of a silver run ({@code slv.dq_report}): per table, rows in, valid and
- * quarantined (by rule). Every table's rows are counted where they enter, where they leave valid and
- * in the quarantine; a table where rows in ≠ valid + quarantined fails the run, because a row was lost
- * or doubled somewhere in between.
+ * The data-quality report of a silver run ({@code slv.dq_report}): per table, rows in, valid,
+ * quarantined and warned (by rule), and superseded (older versions of a key a newer one replaced).
+ * Every table's rows are counted where they enter, where they leave valid, in the quarantine and where
+ * they are superseded; a table where rows in ≠ valid + quarantined + superseded fails the run, because
+ * a row was lost or doubled somewhere in between. Warnings are valid rows, counted again.
  */
 public final class DataQuality {
   private DataQuality() {}
@@ -39,6 +40,7 @@ public final class DataQuality {
   private static final String VALID = "valid";
   private static final String QUARANTINED = "quarantined";
   private static final String WARNED = "warned";
+  private static final String SUPERSEDED = "superseded";
 
   /** The rows that entered validation for {@code table}. */
   public static PCollection<String> rowsIn(String table, PCollection<GenericRecord> rows) {
@@ -48,6 +50,11 @@ public final class DataQuality {
   /** The rows of {@code table} that left validation valid. */
   public static PCollection<String> rowsValid(String table, PCollection<GenericRecord> rows) {
     return tag(table, VALID, rows);
+  }
+
+  /** The rows of {@code table} that a newer version of the same key replaced within the run's input. */
+  public static PCollection<String> rowsSuperseded(String table, PCollection<GenericRecord> rows) {
+    return tag(table, SUPERSEDED, rows);
   }
 
   /** Quarantine-table rows (of any table), counted per table and rule: warnings apart, their rows stayed valid. */
@@ -101,11 +108,13 @@ public final class DataQuality {
     for (String table : tables) {
       long in = totals.getOrDefault(table + "\t" + IN, 0L);
       long valid = totals.getOrDefault(table + "\t" + VALID, 0L);
+      long superseded = totals.getOrDefault(table + "\t" + SUPERSEDED, 0L);
       Map<String, Long> byRule = byRule(totals, table, QUARANTINED);
       Map<String, Long> warnings = byRule(totals, table, WARNED);
       long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
-      if (in != valid + quarantined) {
-        problems.add(table + ": " + in + " in, " + valid + " valid + " + quarantined + " quarantined");
+      if (in != valid + quarantined + superseded) {
+        problems.add(table + ": " + in + " in, " + valid + " valid + " + quarantined + " quarantined + " + superseded
+            + " superseded");
       }
       GenericRecord r = new GenericData.Record(schema);
       r.put("run_date", (int) runDate.toEpochDay());
@@ -113,6 +122,7 @@ public final class DataQuality {
       r.put("rows_in", in);
       r.put("rows_valid", valid);
       r.put("rows_quarantined", quarantined);
+      r.put("rows_superseded", superseded);
       r.put("quarantined_by_rule", show(byRule));
       r.put("rows_warned", warnings.values().stream().mapToLong(Long::longValue).sum());
       r.put("warned_by_rule", show(warnings));
@@ -120,7 +130,8 @@ public final class DataQuality {
       rows.add(r);
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("rows in ≠ valid + quarantined, so rows were lost or doubled: " + problems);
+      throw new IllegalStateException("rows in ≠ valid + quarantined + superseded, so rows were lost or doubled: "
+          + problems);
     }
     return rows;
   }

@@ -5,15 +5,13 @@ import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
-import com.coffeeshop.transforms.validate.ValidateFn;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -39,29 +37,25 @@ public final class OrderRules {
   public static final TupleTag<GenericRecord> ORDERS = new TupleTag<>("orders") {};
   public static final TupleTag<GenericRecord> LINES = new TupleTag<>("lines") {};
 
+  /** Versions that a newer version of the same key replaced: counted, neither valid nor quarantined. */
+  public static final TupleTag<GenericRecord> SUPERSEDED_ORDERS = new TupleTag<>("superseded_orders") {};
+  public static final TupleTag<GenericRecord> SUPERSEDED_LINES = new TupleTag<>("superseded_lines") {};
+
   /** Row rules of an order; the output is its silver row. */
-  static class ValidateOrder extends ValidateFn {
+  static class OrderCheck implements java.io.Serializable {
     private final int day;
     private final BusinessDay days;
     private final long runStarted;
-    private final PCollectionView<Map<Integer, String>> stores;
-    private final PCollectionView<Map<Integer, String>> paymentMethods;
-    private final PCollectionView<Map<Integer, String>> customers;
     private transient Schema schema;
 
-    ValidateOrder(LocalDate day, BusinessDay days, Instant runStarted, Quarantine q, PCollectionView<Map<Integer, String>> stores,
-        PCollectionView<Map<Integer, String>> paymentMethods, PCollectionView<Map<Integer, String>> customers) {
-      super("orders", q);
+    OrderCheck(LocalDate day, BusinessDay days, Instant runStarted) {
       this.day = (int) day.toEpochDay();
       this.days = days;
       this.runStarted = runStarted.toEpochMilli();
-      this.stores = stores;
-      this.paymentMethods = paymentMethods;
-      this.customers = customers;
     }
 
-    @Override
-    protected GenericRecord check(GenericRecord row, ProcessContext c) throws Rejected {
+    GenericRecord silverOrder(GenericRecord row, Map<Integer, String> stores, Map<Integer, String> paymentMethods,
+        Map<Integer, String> customers) throws Rejected {
       String id = Clean.key(row, "id");
       long ts = Clean.timestamp(row, "timestamp");
       if (ts > runStarted) {
@@ -72,9 +66,9 @@ public final class OrderRules {
         throw new Rejected("wrong_day", "timestamp " + Instant.ofEpochMilli(ts) + " is on " + date + " in " + days.zone()
             + ", not on " + LocalDate.ofEpochDay(day));
       }
-      int store = known(row, "store_id", c.sideInput(stores), "unknown_store");
-      int payment = known(row, "payment_method_id", c.sideInput(paymentMethods), "unknown_payment_method");
-      int customer = known(row, "customer_id", c.sideInput(customers), "unknown_customer");
+      int store = known(row, "store_id", stores, "unknown_store");
+      int payment = known(row, "payment_method_id", paymentMethods, "unknown_payment_method");
+      int customer = known(row, "customer_id", customers, "unknown_customer");
       if (schema == null) {
         schema = AvroSchemas.silver("orders");
       }
@@ -95,54 +89,64 @@ public final class OrderRules {
       }
       return id;
     }
-
-    @Override
-    protected String keyOf(GenericRecord row) {
-      return Clean.text(row.get("id"));
-    }
   }
 
-  /** Keys a bronze line by its order id; a line without one is quarantined ({@code null_key}). */
-  static class KeyLines extends DoFn<GenericRecord, KV<String, GenericRecord>> {
+  /** Keys a bronze row by a column; a row without it is quarantined ({@code null_key}). */
+  static class KeyBy extends DoFn<GenericRecord, KV<String, GenericRecord>> {
     static final TupleTag<KV<String, GenericRecord>> KEYED = new TupleTag<>("keyed") {};
+    private final String table;
+    private final String column;
     private final Quarantine quarantine;
 
-    KeyLines(Quarantine quarantine) {
+    KeyBy(String table, String column, Quarantine quarantine) {
+      this.table = table;
+      this.column = column;
       this.quarantine = quarantine;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
       try {
-        c.output(KV.of(Clean.key(c.element(), "order_id"), c.element()));
+        c.output(KV.of(Clean.key(c.element(), column), c.element()));
       } catch (Rejected why) {
-        c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", why, null, c.element()));
+        c.output(Quarantine.QUARANTINED, quarantine.of(table, why, null, c.element()));
       }
     }
   }
 
   /**
-   * One order id: its valid order(s) and its bronze lines. Emits the order on {@link #ORDERS}, the
-   * valid lines, joined to the order and priced, on {@link #LINES}, and every rejected row on
-   * {@link Quarantine#QUARANTINED}.
+   * One order id: its bronze order versions and its bronze lines. The newest version of the order, and
+   * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions go to
+   * {@link #SUPERSEDED_ORDERS} and {@link #SUPERSEDED_LINES}; two versions written at the same instant are a {@code duplicate_key}. Emits the
+   * order on {@link #ORDERS}, the valid lines, joined to the order and priced, on {@link #LINES}, and every
+   * rejected row and warning on {@link Quarantine#QUARANTINED}.
    */
   static class JoinLines extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
     private final TupleTag<GenericRecord> orderTag;
     private final TupleTag<GenericRecord> lineTag;
+    private final OrderCheck orderCheck;
+    private final PCollectionView<Map<Integer, String>> stores;
+    private final PCollectionView<Map<Integer, String>> paymentMethods;
+    private final PCollectionView<Map<Integer, String>> customers;
     private final PCollectionView<Map<String, Iterable<PriceVersion>>> prices;
     private final PCollectionView<Map<String, String>> products;
     private final BusinessDay days;
     private final Quarantine quarantine;
     private transient Schema schema;
 
-    JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag,
-        PCollectionView<Map<String, Iterable<PriceVersion>>> prices, PCollectionView<Map<String, String>> products,
-        BusinessDay days, Quarantine quarantine) {
-      this.days = days;
+    JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag, OrderCheck orderCheck,
+        PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
+        PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, Iterable<PriceVersion>>> prices,
+        PCollectionView<Map<String, String>> products, BusinessDay days, Quarantine quarantine) {
       this.orderTag = orderTag;
       this.lineTag = lineTag;
+      this.orderCheck = orderCheck;
+      this.stores = stores;
+      this.paymentMethods = paymentMethods;
+      this.customers = customers;
       this.prices = prices;
       this.products = products;
+      this.days = days;
       this.quarantine = quarantine;
     }
 
@@ -151,28 +155,41 @@ public final class OrderRules {
       String orderId = c.element().getKey();
       CoGbkResult group = c.element().getValue();
       GenericRecord order = null;
-      for (GenericRecord o : sorted(group.getAll(orderTag))) {
-        if (order == null) {
-          order = o;
-          c.output(ORDERS, o);
-        } else {
+      List<GenericRecord> versions = newestFirst(group.getAll(orderTag));
+      for (int i = 0; i < versions.size(); i++) {
+        GenericRecord o = versions.get(i);
+        if (i == 0) {
+          try {
+            order = orderCheck.silverOrder(o, c.sideInput(stores), c.sideInput(paymentMethods), c.sideInput(customers));
+            c.output(ORDERS, order);
+          } catch (Rejected why) {
+            c.output(Quarantine.QUARANTINED, quarantine.of("orders", why, orderId, o));
+          }
+        } else if (changedAt(o) == changedAt(versions.get(0))) {
           c.output(Quarantine.QUARANTINED, quarantine.of("orders",
               new Rejected("duplicate_key", "order " + orderId + " appears more than once"), orderId, o));
+        } else {
+          c.output(SUPERSEDED_ORDERS, o);
         }
       }
-      Set<String> seen = new HashSet<>();
-      for (GenericRecord line : sorted(group.getAll(lineTag))) {
-        String key = orderId + "|" + Clean.text(line.get("product_id"));
+      Map<String, Long> newestLine = new HashMap<>();
+      for (GenericRecord line : newestFirst(group.getAll(lineTag))) {
+        String product = Clean.text(line.get("product_id"));
+        String key = orderId + "|" + product;
+        Long newest = newestLine.putIfAbsent(String.valueOf(product), changedAt(line));
+        if (newest != null && newest != changedAt(line)) {
+          c.output(SUPERSEDED_LINES, line);
+          continue;
+        }
         try {
+          if (newest != null) {
+            throw new Rejected("duplicate_key", "order " + orderId + " has product " + product + " twice");
+          }
           if (order == null) {
             throw new Rejected("unknown_order", "order " + orderId + " is missing from the day's orders or was quarantined");
           }
           Priced priced = check(line, order, c.sideInput(prices), c.sideInput(products));
-          GenericRecord valid = priced.line();
-          if (!seen.add((String) valid.get("product_id"))) {
-            throw new Rejected("duplicate_key", "order " + orderId + " has product " + valid.get("product_id") + " twice");
-          }
-          c.output(LINES, valid);
+          c.output(LINES, priced.line());
           if (priced.warning() != null) {
             c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", priced.warning(), key, line));
           }
@@ -226,10 +243,15 @@ public final class OrderRules {
   /** A valid line, and the warning it carries (null when none). */
   record Priced(GenericRecord line, Rejected warning) {}
 
-  private static List<GenericRecord> sorted(Iterable<GenericRecord> rows) {
+  private static long changedAt(GenericRecord bronze) {
+    return (Long) bronze.get("_changed_at");
+  }
+
+  /** Newest change first; equal times in a fixed order. */
+  private static List<GenericRecord> newestFirst(Iterable<GenericRecord> rows) {
     List<GenericRecord> list = new ArrayList<>();
     rows.forEach(list::add);
-    list.sort(Comparator.comparing(Object::toString));
+    list.sort(Comparator.comparingLong(OrderRules::changedAt).reversed().thenComparing(Object::toString));
     return list;
   }
 }

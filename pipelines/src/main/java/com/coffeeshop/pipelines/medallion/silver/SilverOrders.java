@@ -49,41 +49,34 @@ public final class SilverOrders {
       PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, String>> products) {
     AvroCoder<GenericRecord> quarantineCoder = AvroCoder.of(GenericRecord.class, Quarantine.schema());
     AvroCoder<GenericRecord> orderCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.silver("orders"));
+    AvroCoder<GenericRecord> bronzeOrderCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze("orders"));
     AvroCoder<GenericRecord> bronzeLineCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze("order_details"));
     PCollection<GenericRecord> bronzeOrders = readDay(p, lake, "orders", day);
     PCollection<GenericRecord> bronzeLines = readDay(p, lake, "order_details", day);
 
-    PCollectionTuple orders = bronzeOrders.apply("ValidateOrders",
-        ParDo.of(new OrderRules.ValidateOrder(day, days, runStarted, quarantine, stores, paymentMethods, customers))
-            .withSideInputs(stores, paymentMethods, customers)
-            .withOutputTags(Quarantine.VALID, TupleTagList.of(Quarantine.QUARANTINED)));
-    PCollection<KV<String, GenericRecord>> ordersById = orders.get(Quarantine.VALID).setCoder(orderCoder)
-        .apply("KeyOrders", ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
-          @ProcessElement
-          public void process(@Element GenericRecord o, OutputReceiver<KV<String, GenericRecord>> out) {
-            out.output(KV.of(o.get("order_id").toString(), o));
-          }
-        }))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), orderCoder));
-
-    PCollectionTuple keyedLines = bronzeLines.apply("KeyLines", ParDo.of(new OrderRules.KeyLines(quarantine))
-        .withOutputTags(OrderRules.KeyLines.KEYED, TupleTagList.of(Quarantine.QUARANTINED)));
-    PCollection<KV<String, GenericRecord>> linesByOrder = keyedLines.get(OrderRules.KeyLines.KEYED)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeLineCoder));
+    PCollectionTuple keyedOrders = bronzeOrders.apply("KeyOrders", ParDo.of(new OrderRules.KeyBy("orders", "id", quarantine))
+        .withOutputTags(OrderRules.KeyBy.KEYED, TupleTagList.of(Quarantine.QUARANTINED)));
+    PCollectionTuple keyedLines = bronzeLines.apply("KeyLines",
+        ParDo.of(new OrderRules.KeyBy("order_lines", "order_id", quarantine))
+            .withOutputTags(OrderRules.KeyBy.KEYED, TupleTagList.of(Quarantine.QUARANTINED)));
 
     PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, days.end(day));
     TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
     TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
-    PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, ordersById).and(lineTag, linesByOrder)
+    PCollectionTuple joined = KeyedPCollectionTuple
+        .of(orderTag, keyedOrders.get(OrderRules.KeyBy.KEYED).setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeOrderCoder)))
+        .and(lineTag, keyedLines.get(OrderRules.KeyBy.KEYED).setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeLineCoder)))
         .apply("GroupByOrder", CoGroupByKey.create())
-        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag, prices, products, days, quarantine))
-            .withSideInputs(prices, products)
-            .withOutputTags(OrderRules.ORDERS, TupleTagList.of(OrderRules.LINES).and(Quarantine.QUARANTINED)));
+        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag,
+                new OrderRules.OrderCheck(day, days, runStarted), stores, paymentMethods, customers, prices, products, days,
+                quarantine))
+            .withSideInputs(stores, paymentMethods, customers, prices, products)
+            .withOutputTags(OrderRules.ORDERS, TupleTagList.of(OrderRules.LINES).and(OrderRules.SUPERSEDED_ORDERS)
+                .and(OrderRules.SUPERSEDED_LINES).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> validOrders = joined.get(OrderRules.ORDERS).setCoder(orderCoder);
     PCollection<GenericRecord> validLines = joined.get(OrderRules.LINES)
         .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver("order_lines")));
-
-    PCollection<GenericRecord> quarantined = PCollectionList.of(orders.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
+    PCollection<GenericRecord> quarantined = PCollectionList.of(keyedOrders.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
         .and(keyedLines.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
         .and(joined.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
         .apply("OrdersQuarantined", Flatten.pCollections());
@@ -91,6 +84,8 @@ public final class SilverOrders {
         .and(DataQuality.rowsIn("order_lines", bronzeLines))
         .and(DataQuality.rowsValid("orders", validOrders))
         .and(DataQuality.rowsValid("order_lines", validLines))
+        .and(DataQuality.rowsSuperseded("orders", joined.get(OrderRules.SUPERSEDED_ORDERS).setCoder(bronzeOrderCoder)))
+        .and(DataQuality.rowsSuperseded("order_lines", joined.get(OrderRules.SUPERSEDED_LINES).setCoder(bronzeLineCoder)))
         .apply("OrderCounts", Flatten.pCollections());
     return new Result(validOrders, validLines, quarantined, counts);
   }
