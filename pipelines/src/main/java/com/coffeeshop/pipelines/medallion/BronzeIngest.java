@@ -253,12 +253,59 @@ public class BronzeIngest {
       rows = PCollectionList.of(rows).and(tombstones(p, db, source, path, rows, to, days, runId, started))
           .apply("WithTombstones" + name, Flatten.pCollections());
     }
+    if (source.table().equals("products")) {
+      observe(p, db, source, Lakehouse.bronze(lakehouse(path), OBSERVATIONS), to, days, runId);
+    }
     rows.apply("Write" + name, DeltaWrite.to(path, schema)
         .partitionedBy("_partition_date")
         .withRunId(runId)
         .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),
             "source_table", source.table(), "time_zone", days.zone()))
         .inSequence(WRITER, lastRun));
+  }
+
+  /** The bronze table of observations: which version of each product a run saw still in force. */
+  static final String OBSERVATIONS = "observations";
+
+  private static String lakehouse(String bronzeTablePath) {
+    return bronzeTablePath.substring(0, bronzeTablePath.lastIndexOf("/bronze/"));
+  }
+
+  /**
+   * Records, for every product whose current version was written before {@code to}, that this version
+   * was still in force at {@code to} (the read happens after it). Silver trusts a price only where bronze
+   * saw it in force; without these, a price seen once would be unverifiable for every later sale. Rows
+   * changed at or after {@code to} are in flux and left out. A few dozen rows a run.
+   */
+  private static void observe(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
+      Instant to, BusinessDay days, String runId) {
+    Schema schema = AvroSchemas.bronze(OBSERVATIONS);
+    String schemaJson = schema.toString();
+    final LocalDateTime toUtc = LocalDateTime.ofInstant(to, ZoneOffset.UTC);
+    long seen = to.toEpochMilli();
+    int partition = (int) days.dateOf(seen).toEpochDay();
+    p.apply("ReadCurrent" + camel(source.table()), JdbcIO.<GenericRecord>read()
+            .withDataSourceProviderFn(db)
+            .withQuery("SELECT `" + source.key() + "`, changed_at FROM " + source.table() + " WHERE changed_at < ?")
+            .withStatementPreparator(ps -> ps.setObject(1, toUtc))
+            .withRowMapper(rs -> {
+              GenericRecord r = new GenericData.Record(new Schema.Parser().parse(schemaJson));
+              r.put("source_table", source.table());
+              r.put("id", rs.getString(1));
+              r.put("_changed_at", rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
+              r.put("_seen_at", seen);
+              r.put("_run_id", runId);
+              r.put("_partition_date", partition);
+              return r;
+            })
+            .withCoder(AvroCoder.of(GenericRecord.class, schema))
+            .withOutputParallelization(false))
+        .apply("WriteObservations", DeltaWrite.to(path, schema)
+            .partitionedBy("_partition_date")
+            .withShards(1)
+            .withRunId(runId)
+            .withCommitInfo(Map.of("watermark_to", to.toString(), "source_table", source.table()))
+            .inSequence(WRITER, DeltaTables.lastRun(path, WRITER)));
   }
 
   /**

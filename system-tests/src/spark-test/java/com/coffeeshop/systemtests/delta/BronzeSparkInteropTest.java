@@ -31,7 +31,7 @@ class BronzeSparkInteropTest {
       db.cli("generate-orders", "--orders", "60", "--rate", "0", "--seed", "11");
       List<String> args = new ArrayList<>(RunnerConfig.load(System.getProperty("beam.test.runnerConfig", "spark-local")).args());
       args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name,
-          "--lakehouse=" + lakehouse, "--tables=orders,products"));
+          "--lakehouse=" + lakehouse, "--tables=orders,products", "--settleMinutes=0"));
       BronzeIngest.Options o = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation()
           .as(BronzeIngest.Options.class);
       assertThat(BronzeIngest.run(o).waitUntilFinish(), is(PipelineResult.State.DONE));

@@ -17,6 +17,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -99,27 +102,49 @@ public final class SilverOrders {
     return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table)).onlyPartition(day.toString()));
   }
 
-  /** Every captured price of every product written before the day's end: product id → its versions. */
+  /**
+   * Every captured price of every product written before the day's end: product id → its versions, each
+   * known in force until the latest instant a bronze run saw it so (its own read, or a later run's
+   * observation of it unchanged).
+   */
   private static PCollectionView<Map<String, Iterable<PriceVersion>>> priceHistory(Pipeline p, String lake,
       long nextDay) {
+    String observations = Lakehouse.bronze(lake, "observations");
+    PCollection<KV<String, Long>> seen = DeltaTables.latestVersion(observations).isPresent()
+        ? p.apply("ReadObservations", DeltaRead.latest(observations, AvroSchemas.bronze("observations")))
+            .apply("ObservedVersions", ParDo.of(new DoFn<GenericRecord, KV<String, Long>>() {
+              @ProcessElement
+              public void process(@Element GenericRecord o, OutputReceiver<KV<String, Long>> out) {
+                if (o.get("source_table").toString().equals("products")) {
+                  out.output(KV.of(o.get("id") + "@" + o.get("_changed_at"), (Long) o.get("_seen_at")));
+                }
+              }
+            }))
+        : p.apply("NoObservations", Create.empty(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
+    PCollectionView<Map<String, Long>> lastSeen = seen.setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        .apply("LastSeen", Max.longsPerKey())
+        .apply("LastSeenView", View.asMap());
     return p.apply("ReadBronzeProductVersions", DeltaRead.latest(Lakehouse.bronze(lake, "products"), AvroSchemas.bronze("products")))
         .apply("PriceVersions", ParDo.of(new DoFn<GenericRecord, KV<String, PriceVersion>>() {
           @ProcessElement
-          public void process(@Element GenericRecord r, OutputReceiver<KV<String, PriceVersion>> out) {
+          public void process(ProcessContext c) {
+            GenericRecord r = c.element();
             long at = (Long) r.get("_changed_at");
             if ((Boolean) r.get("_deleted") || at >= nextDay) {
               return;
             }
             try {
               int price = Clean.integer(r, "unit_price");
+              String id = Clean.key(r, "id");
+              long observed = Math.max((Long) r.get("_seen_at"), c.sideInput(lastSeen).getOrDefault(id + "@" + at, 0L));
               if (price > 0) {
-                out.output(KV.of(Clean.key(r, "id"), new PriceVersion(at, price, (Long) r.get("_seen_at"))));
+                c.output(KV.of(id, new PriceVersion(at, price, observed)));
               }
             } catch (Rejected invalid) {
               // an invalid version is quarantined by the products rules on its day; it never prices a line
             }
           }
-        }))
+        }).withSideInputs(lastSeen))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(PriceVersion.class)))
         .apply("PriceHistory", View.asMultimap());
   }
