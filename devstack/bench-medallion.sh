@@ -61,7 +61,7 @@ case "$MODE" in
       echo "== $config, $DAY, median of $REPEAT runs (each step its own JVM, start-up included) =="
       for step in "${STEPS[@]}" total; do
         printf '  %-15s %7.1f s   peak RSS %s MB\n' "$step" "$(awk -v s="$step" '$2 == s {print $3}' "$RESULTS" | median)" \
-          "$(awk -v s="$step" '$2 == s {print $4}' "$RESULTS" | sort -n | tail -1)"
+          "$(awk -v s="$step" '$2 == s || s == "total" {print $4}' "$RESULTS" | sort -n | tail -1)"
       done
     done
     ;;

@@ -37,7 +37,8 @@ if [ $status -eq 0 ]; then
 fi
 if [ $status -eq 0 ]; then
   # The Airflow DAG in real Airflow (pinned in airflow/dags/requirements.txt, from PyPI), running the
-  # bundled jars on the DirectRunner against the MariaDB above.
+  # bundled jars against the MariaDB above: on the DirectRunner, and a backfill on the FlinkRunner's jar.
+  "${MVN[@]}" -q -pl pipelines -P bundle,flink-runner package -DskipTests || status=$?
   echo "=== Airflow DAG tests (airflow/tests) ==="
   VENV="${COFFEE_HOME:-$REPO/.local}/airflow-venv"
   if ! python3 -c 'import ensurepip' 2>/dev/null; then

@@ -6,14 +6,20 @@ bronze → silver (with its data-quality gate) → gold dimensions → gold fact
 spark-local, spark-cluster), with no code change; then the day's KPI report (HTML with PNG charts)
 from the gold tables, written by ``coffee kpi-report`` of the operator tools' jar.
 
-The logical date drives every layer after bronze (``--date={{ ds }}``). Bronze always ingests what
-MySQL changed since its stored watermark, up to ``settle_minutes`` before now, so a backfill finds
-bronze already holding its day. Silver and gold for a day are computed from bronze's whole history,
-so days can run in any order, again, or late, with the same tables. The run for day D (a day of the
-chain's time zone, ``COFFEESHOP_TIME_ZONE``) starts at 00:30 on D+1 there, once the day's last rows
-have settled into bronze (settle_minutes, 10, is below those 30).
-Catch-up is on and runs one day at a time in date order; a range is back-filled with
-``airflow backfill create --dag-id coffeeshop_daily --from-date 2026-11-01 --to-date 2026-11-03``.
+Each run is one day of the chain's time zone (``COFFEESHOP_TIME_ZONE``): its data interval is that
+day, midnight to midnight, and that day is passed to every layer after bronze as ``--date`` (not
+``ds``, which is the UTC date). The run starts when the day ends, and its first task waits 30 more
+minutes, so the day's last rows have settled into bronze (``settle_minutes``, 10, is below those 30).
+Bronze always ingests what MySQL changed since its stored watermark, up to ``settle_minutes`` before
+now, so a backfill finds bronze already holding its day. Silver and gold for a day are computed from
+bronze's whole history, so days can run in any order, again, or late, with the same tables; rows that
+reach bronze after their day was built (a till synced late) make the next run's silver and facts
+rebuild that day too (``--restateLateDays``).
+Catch-up is on and runs one day at a time in date order; a range of days is back-filled with
+``airflow backfill create --dag-id coffeeshop_daily --from-date 2026-11-01 --to-date 2026-11-03
+--max-active-runs 1`` (the scheduler runs them oldest first; a backfill ignores the DAG's
+``max_active_runs``), with Airflow's ``default_timezone`` set to the chain's zone, in which the CLI reads
+those dates.
 
 Nothing secret lives here. The landing zone comes from the Airflow connection
 ``coffeeshop_landing_zone`` (host, port, schema, login = the read-only batch user, password), whose
@@ -31,6 +37,7 @@ the environment of the workers:
 - ``COFFEESHOP_RUNNER_CONFIG``: the default of the ``runner_config`` param (default ``direct``);
 - ``COFFEESHOP_TIME_ZONE``: the chain's reporting time zone (default ``Asia/Ho_Chi_Minh``): the DAG's
   days are that zone's, and every step gets it as ``--timeZone``;
+- ``COFFEESHOP_START_DATE``: the first day the DAG runs (catch-up runs every day from it; default 2026-11-01);
 - ``COFFEESHOP_RETRY_DELAY_SECONDS``: the first retry's delay (default 120, doubling after).
 """
 
@@ -45,7 +52,9 @@ from pathlib import Path
 import pendulum
 import psutil
 from airflow.providers.apache.beam.operators.beam import BeamRunJavaPipelineOperator
+from airflow.providers.standard.sensors.time_delta import TimeDeltaSensor
 from airflow.sdk import DAG, BaseHook, Param, task
+from airflow.timetables.interval import CronDataIntervalTimetable
 
 HOME = Path(os.environ.get("COFFEESHOP_HOME", Path(__file__).resolve().parents[2]))
 RUNNER_CONFIGS = HOME / "runner-configs"
@@ -74,7 +83,15 @@ JAVA17_FLAGS = " ".join([
     "--add-opens=java.base/java.lang=ALL-UNNAMED",
 ])
 PIPELINES = "com.coffeeshop.pipelines.medallion."
+START_DATE = os.environ.get("COFFEESHOP_START_DATE", "2026-11-01")
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECONDS", "120")))
+
+
+def chain_day(moment, zone: str = TIME_ZONE) -> str:
+    """The chain's day (yyyy-mm-dd in ``zone``) that starts at ``moment``: a run's data interval start.
+
+    Airflow's own ``ds`` is the UTC date, the day before for the chain in Vietnam (UTC+7)."""
+    return pendulum.instance(moment).in_timezone(zone).to_date_string()
 
 
 def read_runner_config(name: str) -> dict[str, str]:
@@ -157,8 +174,9 @@ class MedallionStep(BeamRunJavaPipelineOperator):
 with DAG(
     dag_id="coffeeshop_daily",
     description="MySQL → bronze → silver (data-quality gate) → gold SCD2 dimensions → gold facts → KPI report",
-    schedule="30 0 * * *",  # 30 min after the chain's day ends: its last rows have settled into bronze
-    start_date=pendulum.datetime(2026, 11, 1, tz=TIME_ZONE),  # so ds and the schedule are the chain's days
+    # one run per day of the chain, started when the day ends
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone=TIME_ZONE),
+    start_date=pendulum.parse(START_DATE, tz=TIME_ZONE),
     catchup=True,
     max_active_runs=1,
     params={
@@ -177,8 +195,12 @@ with DAG(
         "execution_timeout": timedelta(hours=2),
     },
     tags=["coffeeshop", "medallion"],
+    user_defined_macros={"chain_day": chain_day},
 ) as dag:
-    day = {"lakehouse": LAKEHOUSE, "date": "{{ ds }}", "timeZone": TIME_ZONE}
+    day = {"lakehouse": LAKEHOUSE, "date": "{{ chain_day(data_interval_start) }}", "timeZone": TIME_ZONE}
+    # The day's last rows settle into MySQL: 30 min after the day's end (at once for a day long past).
+    settled = TimeDeltaSensor(task_id="day_settled", delta=timedelta(minutes=30), mode="reschedule",
+                              poke_interval=60)
     bronze = MedallionStep(task_id="bronze", job="BronzeIngest", landing_zone=True,
                            pipeline_options={"lakehouse": LAKEHOUSE, "timeZone": TIME_ZONE,
                                              "settleMinutes": "{{ params.settle_minutes }}"})
@@ -189,8 +211,9 @@ with DAG(
     facts = MedallionStep(task_id="gold_facts", job="GoldFacts", pipeline_options=dict(day))
 
     @task(task_id="kpi_report")
-    def kpi_report(ds=None, params=None) -> str:
+    def kpi_report(data_interval_start=None) -> str:
         """The day's KPI page from the gold tables (an operator tool in the tools' jar, not a pipeline)."""
+        ds = chain_day(data_interval_start)
         if not TOOLS_JAR.is_file():
             raise FileNotFoundError(f"{TOOLS_JAR} is missing: build it with mvn install -DskipTests -P bundle,"
                                     " or point COFFEESHOP_TOOLS_JAR at it")
@@ -202,4 +225,4 @@ with DAG(
             raise RuntimeError(f"kpi-report exited {run.returncode}: {run.stderr[-2000:]}")
         return str(Path(REPORTS) / f"kpi-{ds}.html")
 
-    bronze >> silver >> dimensions >> facts >> kpi_report()
+    settled >> bronze >> silver >> dimensions >> facts >> kpi_report()

@@ -29,3 +29,17 @@ for name in ("COFFEE_DB_HOST", "COFFEE_DB_PORT", "COFFEE_DB_ADMIN_USER", "COFFEE
                            " or the README's test command")
 
 subprocess.run(["airflow", "db", "migrate"], check=True, env=os.environ, stdout=subprocess.DEVNULL)
+
+
+def sql(db: str, query: str) -> list[list[str]]:
+    """A query as the admin user of the local MariaDB; its rows as lists of text."""
+    out = subprocess.run(
+        ["mariadb", "-h", os.environ["COFFEE_DB_HOST"], "-P", os.environ["COFFEE_DB_PORT"],
+         "-u", os.environ["COFFEE_DB_ADMIN_USER"], f"-p{os.environ['COFFEE_DB_ADMIN_PASSWORD']}", "-N", "-B", db,
+         "-e", query], check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def coffee(*args: str) -> None:
+    """devstack/coffee, the operator CLI."""
+    subprocess.run([str(REPO / "devstack" / "coffee"), *args], check=True, stdout=subprocess.DEVNULL)

@@ -14,22 +14,12 @@ import pytest
 from airflow.dag_processing.dagbag import DagBag
 from deltalake import DeltaTable
 
-from conftest import HOME, REPO
+from conftest import HOME, REPO, coffee, sql
 
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
+DAY = TODAY - datetime.timedelta(days=1)  # the day of the run logged at today's midnight: the one that ended then
+REFERENCE = ("product_category", "products", "stores", "payment_methods", "customers")
 LAKEHOUSE = Path(os.environ["COFFEESHOP_LAKEHOUSE"])
-
-
-def sql(db: str, query: str) -> list[list[str]]:
-    out = subprocess.run(
-        ["mariadb", "-h", os.environ["COFFEE_DB_HOST"], "-P", os.environ["COFFEE_DB_PORT"],
-         "-u", os.environ["COFFEE_DB_ADMIN_USER"], f"-p{os.environ['COFFEE_DB_ADMIN_PASSWORD']}", "-N", "-B", db,
-         "-e", query], check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines()]
-
-
-def coffee(*args: str) -> None:
-    subprocess.run([str(REPO / "devstack" / "coffee"), *args], check=True, stdout=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +35,20 @@ def landing_zone():
     coffee("db-init", "--db-name", db)
     coffee("load-reference", "--db-name", db)
     coffee("generate-orders", "--db-name", db, "--orders", "150", "--rate", "0", "--seed", "31")
+    for table in REFERENCE:  # loaded before the day
+        sql(db, f"UPDATE {table} SET changed_at = '{DAY - datetime.timedelta(days=1)} 12:00:00'")
+    orders_placed_yesterday(db)
     os.environ["AIRFLOW_CONN_COFFEESHOP_LANDING_ZONE"] = json.dumps({
         "conn_type": "mysql", "host": os.environ["COFFEE_DB_HOST"], "port": int(os.environ["COFFEE_DB_PORT"]),
         "schema": db, "login": "coffee_batch", "password": os.environ["COFFEE_BATCH_PASSWORD"]})
     yield db
     sql("mysql", f"DROP DATABASE IF EXISTS {db}")
+
+
+def orders_placed_yesterday(db: str) -> None:
+    """The generator places orders now: move today's orders to the same time yesterday (MySQL stamps the
+    change, so bronze reads them as new)."""
+    sql(db, "UPDATE orders SET `timestamp` = `timestamp` - INTERVAL 1 DAY WHERE `timestamp` >= UTC_DATE()")
 
 
 def run(dag, **params):
@@ -59,8 +58,8 @@ def run(dag, **params):
     return {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
 
 
-def facts_of_today() -> list[tuple]:
-    table = DeltaTable(str(LAKEHOUSE / "gold" / "fact_orders")).to_pyarrow_table(filters=[("order_date", "=", TODAY)])
+def facts_of_the_day() -> list[tuple]:
+    table = DeltaTable(str(LAKEHOUSE / "gold" / "fact_orders")).to_pyarrow_table(filters=[("order_date", "=", DAY)])
     return sorted(zip(*[table.column(c).to_pylist() for c in table.column_names]))
 
 
@@ -73,7 +72,8 @@ def dimensions() -> dict[str, list[tuple]]:
 
 
 def test_the_dag_imports_with_its_tasks_in_order(dag):
-    assert sorted(dag.task_ids) == ["bronze", "gold_dimensions", "gold_facts", "kpi_report", "silver"]
+    assert sorted(dag.task_ids) == ["bronze", "day_settled", "gold_dimensions", "gold_facts", "kpi_report", "silver"]
+    assert dag.get_task("day_settled").downstream_task_ids == {"bronze"}
     assert dag.get_task("bronze").downstream_task_ids == {"silver"}
     assert dag.get_task("silver").downstream_task_ids == {"gold_dimensions"}
     assert dag.get_task("gold_dimensions").downstream_task_ids == {"gold_facts"}
@@ -105,41 +105,42 @@ def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
 
 def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):
     states = run(dag)
-    assert states == {"bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success",
+    assert states == {"day_settled": "success", "bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success",
                       "kpi_report": "success"}
-    facts = facts_of_today()
+    facts = facts_of_the_day()
     orders, lines, revenue = sql(landing_zone, "SELECT COUNT(DISTINCT o.id), COUNT(*), SUM(d.subtotal) FROM orders o"
-                                 f" JOIN order_details d ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '{TODAY}'")[0]
+                                 f" JOIN order_details d ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '{DAY}'")[0]
     columns = DeltaTable(str(LAKEHOUSE / "gold" / "fact_orders")).schema().fields
     subtotal = [f.name for f in columns].index("subtotal")
     order_id = [f.name for f in columns].index("order_id")
     assert (len({f[order_id] for f in facts}), len(facts), sum(f[subtotal] for f in facts)) == \
         (int(orders), int(lines), int(revenue))
     assert int(orders) == 150
-    page = (LAKEHOUSE.parent / "reports" / f"kpi-{TODAY}.html").read_text(encoding="utf-8")
+    page = (LAKEHOUSE.parent / "reports" / f"kpi-{DAY}.html").read_text(encoding="utf-8")
     assert f"<th>revenue (VND)</th><td class=\"n\">{int(revenue):,}</td>" in page
-    assert (LAKEHOUSE.parent / "reports" / f"kpi-{TODAY}-revenue_by_city.png").stat().st_size > 5000
+    assert (LAKEHOUSE.parent / "reports" / f"kpi-{DAY}-revenue_by_city.png").stat().st_size > 5000
     before = dimensions()
     assert len(before["dim_products"]) == 26 and len(before["dim_stores"]) == 120
 
     assert run(dag)["gold_facts"] == "success"
-    assert facts_of_today() == facts
+    assert facts_of_the_day() == facts
     assert dimensions() == before
 
 
 def test_a_failing_quality_gate_stops_the_day(dag, landing_zone):
     coffee("generate-orders", "--db-name", landing_zone, "--orders", "20", "--rate", "0", "--seed", "32")
+    orders_placed_yesterday(landing_zone)
     sql(landing_zone, "UPDATE order_details d JOIN (SELECT id FROM orders ORDER BY `timestamp` DESC LIMIT 1) o"
                       " ON o.id = d.order_id SET d.subtotal = d.subtotal + 1")
-    facts_before = facts_of_today()
+    facts_before = facts_of_the_day()
     states = run(dag, max_quarantined_percent=0)
     assert states["bronze"] == "success"
     assert states["silver"] in ("failed", "up_for_retry")
     assert states["gold_dimensions"] not in ("success", "running")
     assert states["gold_facts"] not in ("success", "running")
     assert states["kpi_report"] not in ("success", "running")
-    assert facts_of_today() == facts_before
-    quarantine = DeltaTable(str(LAKEHOUSE / "silver" / "quarantine")).to_pyarrow_table(filters=[("run_date", "=", TODAY)])
+    assert facts_of_the_day() == facts_before
+    quarantine = DeltaTable(str(LAKEHOUSE / "silver" / "quarantine")).to_pyarrow_table(filters=[("run_date", "=", DAY)])
     assert "subtotal_mismatch" in quarantine.column("rule").to_pylist()
 
 
@@ -168,3 +169,14 @@ def test_a_killed_task_stops_the_pipeline_jvm_it_started(dag, landing_zone):
     runner.join(60)
     assert not runner.is_alive(), "execute still waits on a JVM after on_kill"
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in jvms), "the pipeline's JVM survived on_kill"
+
+
+def test_a_run_builds_the_chains_day_not_the_utc_date():
+    """A run's data interval starts at the chain's midnight; in Vietnam that is 17:00 UTC the day before,
+    whose date Airflow's own ``ds`` would give."""
+    import pendulum
+    from coffeeshop_daily import chain_day
+    start = pendulum.datetime(2026, 11, 1, tz="Asia/Ho_Chi_Minh").in_timezone("UTC")
+    assert start.to_date_string() == "2026-10-31"
+    assert chain_day(start, "Asia/Ho_Chi_Minh") == "2026-11-01"
+    assert chain_day(pendulum.datetime(2026, 11, 1, tz="UTC"), "UTC") == "2026-11-01"

@@ -45,6 +45,37 @@ public final class DataQualityGate {
     out.flush();
   }
 
+  /** {@link #check} of each day; fails after checking them all, naming every day that failed. */
+  public static void checkAll(String lakehouse, List<LocalDate> days, double maxQuarantinedPercent) throws IOException {
+    List<String> failed = new ArrayList<>();
+    for (LocalDate day : days) {
+      try {
+        check(lakehouse, day, maxQuarantinedPercent);
+      } catch (Failed f) {
+        failed.add(f.getMessage());
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new Failed(String.join("\n", failed));
+    }
+  }
+
+  /**
+   * Whether the day's silver, as last built, passes the gate it was built with (the threshold its build
+   * recorded); the report is printed. A day built before thresholds were recorded is gated at the default, 1 %.
+   */
+  public static boolean passes(String lakehouse, LocalDate day) throws IOException {
+    String threshold = DeltaTables.lastCommitWith(Lakehouse.silver(lakehouse, "dq_report"), "day", day.toString())
+        .map(info -> info.get(SilverClean.GATE)).orElse("1.0");
+    try {
+      check(lakehouse, day, Double.parseDouble(threshold));
+      return true;
+    } catch (Failed f) {
+      System.out.println(f.getMessage());
+      return false;
+    }
+  }
+
   /** Prints the day's report and fails when a table's quarantined share is over {@code maxQuarantinedPercent}. */
   public static void check(String lakehouse, LocalDate day, double maxQuarantinedPercent) throws IOException {
     List<GenericRecord> rows = report(lakehouse, day);

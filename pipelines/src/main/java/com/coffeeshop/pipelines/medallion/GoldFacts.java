@@ -18,6 +18,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -33,8 +35,24 @@ import org.apache.beam.sdk.values.PCollectionView;
  * dimension version fails the run, naming it (run GoldDimensions for the day first).
  */
 public class GoldFacts {
-  /** The lakehouse and the day: nothing else to choose. */
-  public interface Options extends LakehouseOptions, DayOptions {}
+  public interface Options extends LakehouseOptions, DayOptions {
+    @Description("After the day, also rebuild every day already built whose silver lines were rebuilt since"
+        + " (restated for late rows), unless that day fails its data-quality gate")
+    @Default.Boolean(true)
+    boolean getRestateLateDays();
+
+    void setRestateLateDays(boolean value);
+  }
+
+  /** What a day's facts read that a restatement changes: silver's lines. */
+  static Map<String, String> lateInputs(String lake) {
+    return Map.of("silver/order_lines", Lakehouse.silver(lake, "order_lines"));
+  }
+
+  /** The days whose facts are stale: built, then their silver lines were rebuilt. */
+  public static java.util.SortedSet<LocalDate> staleDays(String lake) {
+    return Restatement.staleDays(List.of(Lakehouse.gold(lake, "fact_orders")), lateInputs(lake));
+  }
 
   public static PipelineResult run(Options o) {
     LocalDate day = DayOptions.day(o);
@@ -48,6 +66,8 @@ public class GoldFacts {
         throw new IllegalStateException(path + " does not cover " + day + " yet: run GoldDimensions --date=" + day + " first");
       }
     }
+    Map<String, String> built = new java.util.HashMap<>(Restatement.inputVersions(lateInputs(lake)));
+    built.put("day", day.toString());
     Pipeline p = Pipeline.create(o);
     PCollectionView<Map<String, Iterable<GenericRecord>>> products = versions(p, lake, "dim_products", "product_id");
     PCollectionView<Map<String, Iterable<GenericRecord>>> stores = versions(p, lake, "dim_stores", "store_id");
@@ -88,7 +108,7 @@ public class GoldFacts {
             .partitionedBy("order_date")
             .replacingPartition(day.toString())
             .withRunId(runId)
-            .withCommitInfo(Map.of("day", day.toString())));
+            .withCommitInfo(built));
     return p.run();
   }
 
@@ -128,7 +148,41 @@ public class GoldFacts {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("gold facts", () -> Jobs.toCompletion(
-        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "gold facts"));
+    Jobs.main("gold facts", () -> runAndRestate(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)));
+  }
+
+  /**
+   * The step as the scheduler runs it: the day, then (with {@code --restateLateDays}) every stale day whose
+   * silver passes its gate. A stale day that fails it is left as it was and fails the step, naming the day,
+   * on every run until its silver is fixed and passes.
+   *
+   * @return the days built, the asked one first
+   */
+  public static List<LocalDate> runAndRestate(Options o) throws java.io.IOException {
+    LocalDate day = DayOptions.day(o);
+    Jobs.toCompletion(run(o), "gold facts");
+    List<LocalDate> built = new java.util.ArrayList<>(List.of(day));
+    if (!o.getRestateLateDays()) {
+      return built;
+    }
+    List<LocalDate> gated = new java.util.ArrayList<>();
+    for (LocalDate late : staleDays(o.getLakehouse())) {
+      if (!DataQualityGate.passes(o.getLakehouse(), late)) {
+        gated.add(late);
+        continue;
+      }
+      System.out.println("gold facts: restating " + late + ": its silver lines were rebuilt after its facts");
+      o.setDate(late.toString());
+      Jobs.toCompletion(run(o), "gold facts for " + late);
+      built.add(late);
+    }
+    o.setDate(day.toString());
+    if (!gated.isEmpty()) {
+      throw new DataQualityGate.Failed("gold facts for " + gated + " were not restated: their silver, rebuilt for late"
+          + " rows, fails the data-quality gate (report above). Fix the rows in MySQL: the next"
+          + " runs take them into bronze, restate the day's silver and then its facts. To accept the day as it is,"
+          + " run SilverClean --date=<day> with a higher --maxQuarantinedPercent");
+    }
+    return built;
   }
 }

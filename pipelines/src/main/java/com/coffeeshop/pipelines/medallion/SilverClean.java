@@ -62,6 +62,27 @@ public class SilverClean {
     double getMaxQuarantinedPercent();
 
     void setMaxQuarantinedPercent(double value);
+
+    @Description("After the day, also rebuild every day already built whose bronze received rows after its build"
+        + " (late orders and lines), and gate those days too")
+    @Default.Boolean(true)
+    boolean getRestateLateDays();
+
+    void setRestateLateDays(boolean value);
+  }
+
+  /** The silver tables a day's late rows change; {@link Restatement} finds stale days from their builds. */
+  static final List<String> ORDER_TABLES = List.of("orders", "order_lines", "quarantine", "dq_report");
+
+  /** What a silver day reads that can change after the day was built: the order tables of bronze. */
+  static Map<String, String> lateInputs(String lake) {
+    return Map.of("bronze/orders", Lakehouse.bronze(lake, "orders"),
+        "bronze/order_details", Lakehouse.bronze(lake, "order_details"));
+  }
+
+  /** The days whose silver is stale: built, then bronze received rows for them. */
+  public static java.util.SortedSet<LocalDate> staleDays(String lake) {
+    return Restatement.staleDays(ORDER_TABLES.stream().map(t -> Lakehouse.silver(lake, t)).toList(), lateInputs(lake));
   }
 
   /** The silver tables, in the order the report lists them. */
@@ -78,6 +99,9 @@ public class SilverClean {
     String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     Quarantine quarantine = new Quarantine(day, runId);
+    Map<String, String> built = new java.util.HashMap<>(Restatement.inputVersions(lateInputs(lake)));
+    built.put("day", day.toString());
+    built.put(GATE, String.valueOf(o.getMaxQuarantinedPercent()));
     Pipeline p = Pipeline.create(o);
     List<PCollection<GenericRecord>> rejected = new ArrayList<>();
     List<PCollection<String>> counts = new ArrayList<>();
@@ -96,11 +120,11 @@ public class SilverClean {
     ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day, days,
         new ReferenceRules.Customers(day), null, quarantine);
 
-    write(categories.snapshot(), lake, "product_categories", "snapshot_date", day, runId);
-    write(products.snapshot(), lake, "products", "snapshot_date", day, runId);
-    write(stores.snapshot(), lake, "stores", "snapshot_date", day, runId);
-    write(paymentMethods.snapshot(), lake, "payment_methods", "snapshot_date", day, runId);
-    write(customers.snapshot(), lake, "customers", "snapshot_date", day, runId);
+    write(categories.snapshot(), lake, "product_categories", "snapshot_date", built, runId);
+    write(products.snapshot(), lake, "products", "snapshot_date", built, runId);
+    write(stores.snapshot(), lake, "stores", "snapshot_date", built, runId);
+    write(paymentMethods.snapshot(), lake, "payment_methods", "snapshot_date", built, runId);
+    write(customers.snapshot(), lake, "customers", "snapshot_date", built, runId);
     for (ReferenceSnapshot.Result r : List.of(categories, products, stores, paymentMethods, customers)) {
       rejected.add(r.quarantined());
       counts.add(r.counts());
@@ -114,25 +138,28 @@ public class SilverClean {
             .apply("Map_product_id", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                 .via(r -> KV.of(r.get("product_id").toString(), r.get("product_name").toString())))
             .apply("View_product_id", View.asMap()));
-    write(orders.orders(), lake, "orders", "order_date", day, runId);
-    write(orders.lines(), lake, "order_lines", "order_date", day, runId);
+    write(orders.orders(), lake, "orders", "order_date", built, runId);
+    write(orders.lines(), lake, "order_lines", "order_date", built, runId);
     rejected.add(orders.quarantined());
     counts.add(orders.counts());
 
     PCollection<GenericRecord> allRejected = PCollectionList.of(rejected).apply("AllQuarantined", Flatten.pCollections());
-    write(allRejected, lake, "quarantine", "run_date", day, runId);
+    write(allRejected, lake, "quarantine", "run_date", built, runId);
     counts.add(DataQuality.quarantined(allRejected));
-    write(DataQuality.report(PCollectionList.of(counts), TABLES, day, runId), lake, "dq_report", "run_date", day, runId);
+    write(DataQuality.report(PCollectionList.of(counts), TABLES, day, runId), lake, "dq_report", "run_date", built, runId);
     return p.run();
   }
 
+  /** The commit info key of the gate's threshold a day was built with: a restated day is gated with it again. */
+  static final String GATE = "max_quarantined_percent";
+
   private static void write(PCollection<GenericRecord> rows, String lake, String table, String partitionColumn,
-      LocalDate day, String runId) {
+      Map<String, String> built, String runId) {
     rows.apply("Write_" + table, DeltaWrite.to(Lakehouse.silver(lake, table), AvroSchemas.silver(table))
         .partitionedBy(partitionColumn)
-        .replacingPartition(day.toString())
+        .replacingPartition(built.get("day"))
         .withRunId(runId)
-        .withCommitInfo(Map.of("day", day.toString())));
+        .withCommitInfo(built));
   }
 
   /** A small snapshot as an id → value map side input. */
@@ -149,10 +176,31 @@ public class SilverClean {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("silver", () -> {
-      Options o = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-      Jobs.toCompletion(run(o), "silver");
-      DataQualityGate.check(o.getLakehouse(), DayOptions.day(o), o.getMaxQuarantinedPercent());
-    });
+    Jobs.main("silver", () -> runAndRestate(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)));
+  }
+
+  /**
+   * The step as the scheduler runs it: the day, then (with {@code --restateLateDays}) every stale day
+   * (see {@link Restatement}), then the gate over all of them. A restated day that fails the gate fails the
+   * step, naming the day; its silver is rebuilt all the same, and {@link GoldFacts} will not restate it
+   * until it passes.
+   *
+   * @return the days built, the asked one first
+   */
+  public static List<LocalDate> runAndRestate(Options o) throws java.io.IOException {
+    LocalDate day = DayOptions.day(o);
+    Jobs.toCompletion(run(o), "silver");
+    List<LocalDate> built = new ArrayList<>(List.of(day));
+    if (o.getRestateLateDays()) {
+      for (LocalDate late : staleDays(o.getLakehouse())) {
+        System.out.println("silver: restating " + late + ": bronze received rows for it after it was built");
+        o.setDate(late.toString());
+        Jobs.toCompletion(run(o), "silver for " + late);
+        built.add(late);
+      }
+      o.setDate(day.toString());
+    }
+    DataQualityGate.checkAll(o.getLakehouse(), built, o.getMaxQuarantinedPercent());
+    return built;
   }
 }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.coffeeshop.systemtests.testing.Failures;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.nio.file.Path;
@@ -182,15 +183,8 @@ class BronzeIngestTest {
         throw new AssertionError("the retry ended " + r.getState());
       }
     });
-    assertThat(messages(failed), containsString("this run committed nothing"));
+    assertThat(Failures.messages(failed), containsString("this run committed nothing"));
     assertThat("each new order landed once", (long) bronze("orders").size(), is(before + 10));
   }
 
-  private static String messages(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      sb.append(c).append('\n');
-    }
-    return sb.toString();
-  }
 }

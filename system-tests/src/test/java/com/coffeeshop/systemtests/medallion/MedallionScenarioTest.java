@@ -15,6 +15,7 @@ import com.coffeeshop.pipelines.medallion.DataQualityGate;
 import com.coffeeshop.pipelines.medallion.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.schemas.LandingZone;
+import com.coffeeshop.systemtests.testing.Failures;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.systemtests.testing.Medallion;
 import com.coffeeshop.systemtests.testing.OnEveryRunner;
@@ -64,8 +65,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a bronze run repeated, and a second bronze run planned while the first ran (an Airflow retry).
  * </ul>
  *
- * <p>Silver and gold then run in three orders: (a) day by day, (b) days 1, 2, 4, then 3 back-filled,
- * (c) every day twice. Every order gives the same gold rows, byte for byte; nothing committed in MySQL
+ * <p>Silver and gold then run in four orders: (a) day by day, (b) days 1, 2, 4, then 3 back-filled,
+ * (c) every day twice, (d) each day right after the bronze run that ends it, as the scheduler runs the
+ * steps, so the line corrected on day 3 makes the day-3 build restate day 2. Every order gives the same gold rows, byte for byte; nothing committed in MySQL
  * is missing from bronze or gold, nothing valid is quarantined; the lines whose price bronze could
  * not see are warnings. Variant (a)'s gold rows are kept under {@code target/} and compared with those
  * of the other runners that ran before in the same build.
@@ -88,6 +90,8 @@ class MedallionScenarioTest {
   private int cf02;
   private int te01;
   private final Map<String, List<String>> gold = new LinkedHashMap<>();
+  /** Variant (d): for each day built as the days came, the days silver and facts built (itself first). */
+  private final Map<LocalDate, List<List<LocalDate>>> builtAsItCame = new LinkedHashMap<>();
   private String retryFailure;
 
   @BeforeAll
@@ -115,6 +119,7 @@ class MedallionScenarioTest {
     Map<String, java.util.Optional<Long>> afterFirst = bronzeVersions();
     bronze("2026-11-02 00:10:00");
     assertThat("bronze run again over the same range commits nothing", bronzeVersions(), is(afterFirst));
+    buildAsItCame(D1);
 
     order("O2-1", "2026-11-02 09:00:00", 1, line("CF01", 1, 0, cf01));
     at("2026-11-02 10:00:00");
@@ -130,6 +135,7 @@ class MedallionScenarioTest {
     at("2026-11-02 16:30:00");
     insertLine("O2-S", line("CF02", 1, 10, cf02), true);
     bronze("2026-11-03 00:10:00");
+    buildAsItCame(D2);
 
     at("2026-11-03 08:00:00"); // yesterday's order corrected: a second cup
     sql("UPDATE order_details SET quantity = 2, subtotal = " + 2 * cf01 + " WHERE order_id = 'O2-1' AND product_id = 'CF01'");
@@ -153,10 +159,13 @@ class MedallionScenarioTest {
         throw new AssertionError("the retry did not finish");
       }
     });
-    retryFailure = messages(failed);
+    retryFailure = Failures.messages(failed);
     bronze("2026-11-04 00:10:00");
+    buildAsItCame(D3);
     // day 4: nothing happens
     bronze("2026-11-05 00:10:00");
+    buildAsItCame(D4);
+    gold.put("d: each day at 00:10 after it, restating late days", goldRows(bronzeOnly.toString()));
 
     gold.put("a: in order", variant("a", List.of(D1, D2, D3, D4)));
     gold.put("b: 1, 2, 4, then 3", variant("b", List.of(D1, D2, D4, D3)));
@@ -242,6 +251,17 @@ class MedallionScenarioTest {
     assertThat(BronzeIngest.run(bronzeOptions(to)).waitUntilFinish(), is(PipelineResult.State.DONE));
   }
 
+  /**
+   * Variant (d), in the capture lakehouse itself: the day built right after the bronze run that ends it, as
+   * the scheduler runs the steps (late days restated).
+   */
+  private void buildAsItCame(LocalDate day) throws IOException {
+    Medallion m = new Medallion(bronzeOnly.toString());
+    List<LocalDate> silver = m.silverAndLateDays(day);
+    m.dimensions(day);
+    builtAsItCame.put(day, List.of(silver, m.factsAndLateDays(day)));
+  }
+
   private Map<String, java.util.Optional<Long>> bronzeVersions() {
     Map<String, java.util.Optional<Long>> v = new LinkedHashMap<>();
     LandingZone.TABLES.forEach(t -> v.put(t, DeltaTables.latestVersion(Lakehouse.bronze(bronzeOnly.toString(), t))));
@@ -296,13 +316,6 @@ class MedallionScenarioTest {
         : layer.equals("silver") ? AvroSchemas.silver(table) : AvroSchemas.gold(table), partition);
   }
 
-  private static String messages(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      sb.append(c).append('\n');
-    }
-    return sb.toString();
-  }
 
   // --- the checks -----------------------------------------------------------------------------------
 
@@ -311,6 +324,17 @@ class MedallionScenarioTest {
     List<String> inOrder = gold.get("a: in order");
     assertThat(inOrder.size() > 20, is(true));
     gold.forEach((variant, rows) -> assertThat(variant + " equals the in-order run", rows, is(inOrder)));
+  }
+
+  @Test
+  void aDayBuiltBeforeItsLateRowsIsRestatedByTheNextBuild() {
+    assertThat(builtAsItCame.get(D1), is(List.of(List.of(D1), List.of(D1))));
+    assertThat(builtAsItCame.get(D2), is(List.of(List.of(D2), List.of(D2))));
+    assertThat("the line of day 2 corrected on day 3 restates day 2's silver and facts", builtAsItCame.get(D3),
+        is(List.of(List.of(D3, D2), List.of(D3, D2))));
+    assertThat("a restated day is not stale any more", builtAsItCame.get(D4), is(List.of(List.of(D4), List.of(D4))));
+    assertThat(com.coffeeshop.pipelines.medallion.SilverClean.staleDays(bronzeOnly.toString()), empty());
+    assertThat(com.coffeeshop.pipelines.medallion.GoldFacts.staleDays(bronzeOnly.toString()), empty());
   }
 
   @Test

@@ -49,6 +49,16 @@ public final class Medallion {
     assertThat(SilverClean.run(options(SilverClean.Options.class, day, extra)).waitUntilFinish(), is(PipelineResult.State.DONE));
   }
 
+  /** Silver as the scheduler runs it: the day, the stale days it restates, the gate. Returns the days built. */
+  public List<LocalDate> silverAndLateDays(LocalDate day) throws IOException {
+    return SilverClean.runAndRestate(options(SilverClean.Options.class, day));
+  }
+
+  /** Gold facts as the scheduler runs them: the day and the stale days it restates. Returns the days built. */
+  public List<LocalDate> factsAndLateDays(LocalDate day) throws IOException {
+    return GoldFacts.runAndRestate(options(GoldFacts.Options.class, day));
+  }
+
   public void dimensions(LocalDate day) throws IOException {
     assertThat(GoldDimensions.run(options(GoldDimensions.Options.class, day)).waitUntilFinish(), is(PipelineResult.State.DONE));
   }

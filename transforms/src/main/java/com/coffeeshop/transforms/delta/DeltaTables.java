@@ -45,9 +45,58 @@ public final class DeltaTables {
     return Optional.empty();
   }
 
+  /**
+   * Every commit's info by version, oldest first, read in one pass over the log. Versions whose log file
+   * was cleaned up (older than the log retention, 30 days by default) are left out.
+   */
+  public static java.util.SortedMap<Long, Map<String, String>> commitInfos(String tablePath) {
+    java.util.SortedMap<Long, Map<String, String>> infos = new java.util.TreeMap<>();
+    DeltaLog log = log(tablePath);
+    if (!log.tableExists()) {
+      return infos;
+    }
+    java.util.Iterator<io.delta.standalone.VersionLog> changes = log.getChanges(0, false);
+    while (changes.hasNext()) {
+      io.delta.standalone.VersionLog v = changes.next();
+      for (io.delta.standalone.actions.Action a : v.getActions()) {
+        if (a instanceof io.delta.standalone.actions.CommitInfo info) {
+          infos.put(v.getVersion(), parse(info.getUserMetadata().orElse("{}"), tablePath, v.getVersion()));
+        }
+      }
+    }
+    return infos;
+  }
+
+  /**
+   * For each partition value (single-column partitioning) that commits after {@code afterVersion} added
+   * files to or removed files from, the newest such version.
+   */
+  public static Map<String, Long> partitionsChangedAfter(String tablePath, long afterVersion) {
+    Map<String, Long> changed = new java.util.HashMap<>();
+    DeltaLog log = log(tablePath);
+    if (!log.tableExists() || afterVersion >= log.update().getVersion()) {
+      return changed;
+    }
+    java.util.Iterator<io.delta.standalone.VersionLog> changes = log.getChanges(afterVersion + 1, false);
+    while (changes.hasNext()) {
+      io.delta.standalone.VersionLog v = changes.next();
+      for (io.delta.standalone.actions.Action a : v.getActions()) {
+        Map<String, String> values = a instanceof io.delta.standalone.actions.AddFile add ? add.getPartitionValues()
+            : a instanceof io.delta.standalone.actions.RemoveFile remove ? remove.getPartitionValues() : null;
+        if (values != null) {
+          values.values().forEach(value -> changed.merge(value, v.getVersion(), Math::max));
+        }
+      }
+    }
+    return changed;
+  }
+
   /** The commit info a {@link DeltaWrite} recorded with {@code version}. */
   public static Map<String, String> userMetadata(String tablePath, long version) {
-    String json = log(tablePath).getCommitInfoAt(version).getUserMetadata().orElse("{}");
+    return parse(log(tablePath).getCommitInfoAt(version).getUserMetadata().orElse("{}"), tablePath, version);
+  }
+
+  private static Map<String, String> parse(String json, String tablePath, long version) {
     try {
       return new ObjectMapper().readValue(json, new TypeReference<Map<String, String>>() {});
     } catch (IOException e) {
