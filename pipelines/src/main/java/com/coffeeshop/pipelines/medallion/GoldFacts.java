@@ -3,6 +3,7 @@ package com.coffeeshop.pipelines.medallion;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
+import com.coffeeshop.pipelines.options.RestateOptions;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
@@ -18,8 +19,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -35,14 +34,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  * dimension version fails the run, naming it (run GoldDimensions for the day first).
  */
 public class GoldFacts {
-  public interface Options extends LakehouseOptions, DayOptions {
-    @Description("After the day, also rebuild every day already built whose silver lines were rebuilt since"
-        + " (restated for late rows), unless that day fails its data-quality gate")
-    @Default.Boolean(true)
-    boolean getRestateLateDays();
-
-    void setRestateLateDays(boolean value);
-  }
+  /** The lakehouse, the day, and whether late days are restated. */
+  public interface Options extends LakehouseOptions, RestateOptions {}
 
   /** What a day's facts read that a restatement changes: silver's lines. */
   static Map<String, String> lateInputs(String lake) {

@@ -4,6 +4,7 @@ import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
+import com.coffeeshop.pipelines.options.RestateOptions;
 import com.coffeeshop.pipelines.options.TimeZoneOptions;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot;
 import com.coffeeshop.pipelines.medallion.silver.SilverOrders;
@@ -55,20 +56,13 @@ import org.apache.beam.sdk.values.PCollectionView;
  * scheduler stops the day.
  */
 public class SilverClean {
-  public interface Options extends LakehouseOptions, DayOptions {
+  public interface Options extends LakehouseOptions, RestateOptions {
     @Description("The data-quality gate: the largest share of any table's rows, in percent, that may be quarantined"
         + " before the run fails")
     @Default.Double(1.0)
     double getMaxQuarantinedPercent();
 
     void setMaxQuarantinedPercent(double value);
-
-    @Description("After the day, also rebuild every day already built whose bronze received rows after its build"
-        + " (late orders and lines), and gate those days too")
-    @Default.Boolean(true)
-    boolean getRestateLateDays();
-
-    void setRestateLateDays(boolean value);
   }
 
   /** The silver tables a day's late rows change; {@link Restatement} finds stale days from their builds. */
