@@ -31,7 +31,7 @@ events = [e for e in sys.stdin.read().split("jdk.ExecutionSample") if "line:" in
 kinds = [  # first match wins
     ("Avro coder: encoding and decoding records between steps", ("AvroCoder.encode", "AvroCoder.decode")),
     ("parquet read (DeltaRead)", ("DeltaTables.readFile",)),
-    ("parquet write (DeltaWrite)", ("DeltaWrite$WriteFilesFn",)),
+    ("parquet write (DeltaWrite)", ("DeltaWrite$PartitionFiles",)),
     ("our transforms and rules (com.coffeeshop)", ("com.coffeeshop",)),
     ("runner: sorting, shuffling, serialising", ("org.apache.flink", "org.apache.spark", "runners.direct")),
 ]

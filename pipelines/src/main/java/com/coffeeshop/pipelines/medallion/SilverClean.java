@@ -98,7 +98,7 @@ public class SilverClean {
     built.put(GATE, String.valueOf(o.getMaxQuarantinedPercent()));
     Pipeline p = Pipeline.create(o);
     List<PCollection<GenericRecord>> rejected = new ArrayList<>();
-    List<PCollection<String>> counts = new ArrayList<>();
+    List<PCollection<KV<String, Long>>> counts = new ArrayList<>();
 
     ReferenceSnapshot.Result categories = ReferenceSnapshot.build(p, lake, "product_category", "product_categories",
         "category_id", day, days, new ReferenceRules.Categories(day), null, quarantine);
@@ -131,9 +131,8 @@ public class SilverClean {
         products.snapshot()
             .apply("Map_product_id", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                 .via(r -> KV.of(r.get("product_id").toString(), r.get("product_name").toString())))
-            .apply("View_product_id", View.asMap()));
-    write(orders.orders(), lake, "orders", "order_date", built, runId);
-    write(orders.lines(), lake, "order_lines", "order_date", built, runId);
+            .apply("View_product_id", View.asMap()),
+        table(lake, "orders", "order_date", built, runId), table(lake, "order_lines", "order_date", built, runId));
     rejected.add(orders.quarantined());
     counts.add(orders.counts());
 
@@ -149,11 +148,17 @@ public class SilverClean {
 
   private static void write(PCollection<GenericRecord> rows, String lake, String table, String partitionColumn,
       Map<String, String> built, String runId) {
-    rows.apply("Write_" + table, DeltaWrite.to(Lakehouse.silver(lake, table), AvroSchemas.silver(table))
+    rows.apply("Write_" + table, table(lake, table, partitionColumn, built, runId));
+  }
+
+  /** The write of a silver table: the day's partition replaced, the build's inputs recorded. */
+  private static DeltaWrite table(String lake, String table, String partitionColumn, Map<String, String> built,
+      String runId) {
+    return DeltaWrite.to(Lakehouse.silver(lake, table), AvroSchemas.silver(table))
         .partitionedBy(partitionColumn)
         .replacingPartition(built.get("day"))
         .withRunId(runId)
-        .withCommitInfo(built));
+        .withCommitInfo(built);
   }
 
   /** A small snapshot as an id → value map side input. */

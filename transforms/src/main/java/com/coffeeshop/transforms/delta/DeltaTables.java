@@ -161,6 +161,22 @@ public final class DeltaTables {
   }
 
   /** The snapshot's file paths, sorted, optionally only from partition value {@code partition} (or from it on). */
+  /**
+   * The rows of partition {@code partition} at table version {@code version}, from the parquet footers of its
+   * files (no row is read): what a read of that partition at that version returns.
+   */
+  public static long rowCount(String tablePath, long version, String partition) throws IOException {
+    long rows = 0;
+    Configuration conf = new Configuration();
+    for (String f : files(snapshot(tablePath, version, null), partition, true)) {
+      try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, f), conf))) {
+        rows += r.getRecordCount();
+      }
+    }
+    return rows;
+  }
+
   static java.util.List<String> files(Snapshot snapshot, String partition, boolean onlyThatPartition) {
     return snapshot.getAllFiles().stream()
         .filter(f -> partition == null || f.getPartitionValues().values().stream()
@@ -200,15 +216,21 @@ public final class DeltaTables {
       return;
     }
     for (String f : files(log(tablePath).update(), partition, partition != null)) {
-      readFile(tablePath, f, schema, out);
+      readFile(tablePath, f, schema, false, out);
     }
   }
 
-  /** Reads one parquet file of the table as records of {@code schema}. */
-  static void readFile(String tablePath, String relative, org.apache.avro.Schema schema,
+  /**
+   * Reads one parquet file of the table as records of {@code schema}; {@code projected}: the schema names
+   * only some of the file's columns, and only those are decoded.
+   */
+  static void readFile(String tablePath, String relative, org.apache.avro.Schema schema, boolean projected,
       java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
     Configuration conf = new Configuration();
     org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, schema);
+    if (projected) {
+      org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(conf, schema);
+    }
     try (org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> reader =
         org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(
             org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, relative), conf))

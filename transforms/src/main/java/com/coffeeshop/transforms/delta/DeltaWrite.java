@@ -33,6 +33,13 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileStatus;
@@ -49,6 +56,14 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  * commit for the whole run. Until that commit the table is exactly as it was: a run that dies
  * before it leaves only orphan files, which no snapshot references (vacuum removes them).
  *
+ * <p>Files: a bundle of at least {@link #withLargeBundleRows large-bundle rows} is written where it is,
+ * one file per partition, with no shuffle (Flink and Spark batch bundles are whole partitions of the
+ * data, so a run writes about one file per worker and partition). The rows of smaller bundles (the
+ * Direct runner's, or a run with few rows) are gathered by a shuffle into at most
+ * {@link #withShards shards} files per partition, so a table never fills up with one tiny file per
+ * bundle. A bundle that fails leaves its files uncommitted: only the files of bundles that succeeded
+ * reach the commit.
+ *
  * <p>Modes: {@link Mode#APPEND}; {@link Mode#OVERWRITE} (the run's rows replace the table);
  * {@link Mode#REPLACE_PARTITIONS} (the run's rows replace the partitions they fall in, so re-running
  * a day gives the same table). A run with no rows commits nothing. The commit's user metadata holds
@@ -60,43 +75,47 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   public enum Mode { APPEND, OVERWRITE, REPLACE_PARTITIONS }
 
   public static final int DEFAULT_SHARDS = 4;
+  public static final int DEFAULT_LARGE_BUNDLE_ROWS = 50_000;
 
   private final String tablePath;
   private final String schemaJson;
-  private final String partitionColumn;
-  private final Mode mode;
-  private final String runId;
-  private final Map<String, String> commitInfo;
+  private String partitionColumn;
+  private Mode mode = Mode.APPEND;
+  private String runId = UUID.randomUUID().toString();
+  private Map<String, String> commitInfo = Map.of();
   /** With {@link #replacingPartition}: the one partition the run replaces, even with no rows. */
-  private final String replacedPartition;
-  /** Rows are spread over this many writers: at most this many files per partition and run. */
-  private final int shards;
+  private String replacedPartition;
+  /** The rows of small bundles are spread over this many writers: at most this many such files per partition. */
+  private int shards = DEFAULT_SHARDS;
+  /** A bundle of at least this many rows is written in place, without a shuffle. */
+  private int largeBundleRows = DEFAULT_LARGE_BUNDLE_ROWS;
   /** With {@link #inSequence}: the writer whose runs are numbered, and the number its last run must have. */
-  private final String sequenceId;
-  private final long previousRun;
+  private String sequenceId;
+  private long previousRun = -1;
 
-  private DeltaWrite(String tablePath, String schemaJson, String partitionColumn, Mode mode, String runId,
-      Map<String, String> commitInfo, String replacedPartition, int shards) {
-    this(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, shards, null, -1);
-  }
-
-  private DeltaWrite(String tablePath, String schemaJson, String partitionColumn, Mode mode, String runId,
-      Map<String, String> commitInfo, String replacedPartition, int shards, String sequenceId, long previousRun) {
-    this.sequenceId = sequenceId;
-    this.previousRun = previousRun;
+  private DeltaWrite(String tablePath, String schemaJson) {
     this.tablePath = tablePath;
     this.schemaJson = schemaJson;
-    this.partitionColumn = partitionColumn;
-    this.mode = mode;
-    this.runId = runId;
-    this.commitInfo = commitInfo;
-    this.replacedPartition = replacedPartition;
-    this.shards = shards;
+  }
+
+  /** A copy to change: every builder method returns a new instance, never changes this one. */
+  private DeltaWrite copy() {
+    DeltaWrite c = new DeltaWrite(tablePath, schemaJson);
+    c.partitionColumn = partitionColumn;
+    c.mode = mode;
+    c.runId = runId;
+    c.commitInfo = commitInfo;
+    c.replacedPartition = replacedPartition;
+    c.shards = shards;
+    c.largeBundleRows = largeBundleRows;
+    c.sequenceId = sequenceId;
+    c.previousRun = previousRun;
+    return c;
   }
 
   /** Appends to the table at {@code tablePath} (created on first commit), unpartitioned. */
   public static DeltaWrite to(String tablePath, Schema schema) {
-    return new DeltaWrite(tablePath, schema.toString(), null, Mode.APPEND, UUID.randomUUID().toString(), Map.of(), null, DEFAULT_SHARDS);
+    return new DeltaWrite(tablePath, schema.toString());
   }
 
   /** Partitions by a column: a date (Avro int with logicalType date) or a string. */
@@ -105,12 +124,15 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (schema.getField(column) == null) {
       throw new IllegalArgumentException("partition column " + column + " is not in schema " + schema.getName());
     }
-    return new DeltaWrite(tablePath, schemaJson, column, mode, runId, commitInfo, replacedPartition, shards, sequenceId, previousRun);
+    DeltaWrite c = copy();
+    c.partitionColumn = column;
+    return c;
   }
 
   public DeltaWrite withMode(Mode newMode) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, newMode, runId, commitInfo, replacedPartition, shards,
-        sequenceId, previousRun);
+    DeltaWrite c = copy();
+    c.mode = newMode;
+    return c;
   }
 
   /**
@@ -122,33 +144,51 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     if (partitionColumn == null) {
       throw new IllegalStateException("replacingPartition needs partitionedBy(column) first");
     }
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, Mode.REPLACE_PARTITIONS, runId, commitInfo, value, shards,
-        sequenceId, previousRun);
+    DeltaWrite c = copy();
+    c.mode = Mode.REPLACE_PARTITIONS;
+    c.replacedPartition = value;
+    return c;
   }
 
   /**
-   * How many files a run writes per partition at most (default {@value #DEFAULT_SHARDS}): rows are
-   * spread over that many writers whatever the runner's bundle sizes, so a table never fills up
-   * with one tiny file per bundle.
+   * How many files per partition the rows of small bundles are gathered into at most (default
+   * {@value #DEFAULT_SHARDS}).
    */
   public DeltaWrite withShards(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + n);
     }
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, n,
-        sequenceId, previousRun);
+    DeltaWrite c = copy();
+    c.shards = n;
+    return c;
+  }
+
+  /**
+   * The size from which a bundle is written in place, one file per partition, instead of being
+   * gathered with other bundles' rows by a shuffle (default {@value #DEFAULT_LARGE_BUNDLE_ROWS}). A
+   * bundle's rows are held in memory until it reaches this size.
+   */
+  public DeltaWrite withLargeBundleRows(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("large-bundle rows must be at least 1, got " + n);
+    }
+    DeltaWrite c = copy();
+    c.largeBundleRows = n;
+    return c;
   }
 
   /** Names the run: part of every file name and of the commit info. */
   public DeltaWrite withRunId(String id) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, id, commitInfo, replacedPartition, shards,
-        sequenceId, previousRun);
+    DeltaWrite c = copy();
+    c.runId = id;
+    return c;
   }
 
   /** Extra facts recorded with the commit (for example the source watermark range). */
   public DeltaWrite withCommitInfo(Map<String, String> info) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, Map.copyOf(info), replacedPartition, shards,
-        sequenceId, previousRun);
+    DeltaWrite c = copy();
+    c.commitInfo = Map.copyOf(info);
+    return c;
   }
 
   /**
@@ -160,8 +200,10 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
    * same rows again. Read the current number with {@link DeltaTables#lastRun}.
    */
   public DeltaWrite inSequence(String writer, long previousRun) {
-    return new DeltaWrite(tablePath, schemaJson, partitionColumn, mode, runId, commitInfo, replacedPartition, shards,
-        writer, previousRun);
+    DeltaWrite c = copy();
+    c.sequenceId = writer;
+    c.previousRun = previousRun;
+    return c;
   }
 
   /** Another run of the same writer committed first; this one committed nothing. */
@@ -171,28 +213,52 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     }
   }
 
+  private static final TupleTag<WrittenFile> WRITTEN = new TupleTag<>("written") {};
+  private static final TupleTag<KV<Integer, GenericRecord>> SMALL_BUNDLE_ROWS = new TupleTag<>("small_bundle_rows") {};
+
   @Override
   public PCollection<Long> expand(PCollection<GenericRecord> rows) {
-    Schema schema = new Schema.Parser().parse(schemaJson);
-    return rows
-        .apply("AssignShards", ParDo.of(new DoFn<GenericRecord, KV<Integer, GenericRecord>>() {
-          private int next = java.util.concurrent.ThreadLocalRandom.current().nextInt(shards);
+    if (!(rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+      throw new IllegalArgumentException("DeltaWrite writes a bounded, globally windowed collection; "
+          + rows.getName() + " is windowed by " + rows.getWindowingStrategy().getWindowFn());
+    }
+    PCollectionTuple bundles = rows.apply("WriteLargeBundles", ParDo.of(new WriteBundleFn(this))
+        .withOutputTags(WRITTEN, TupleTagList.of(SMALL_BUNDLE_ROWS)));
+    return commit("Commit", bundles.get(WRITTEN), bundles.get(SMALL_BUNDLE_ROWS));
+  }
 
-          @ProcessElement
-          public void process(@Element GenericRecord row, OutputReceiver<KV<Integer, GenericRecord>> out) {
-            out.output(KV.of(next, row));
-            next = (next + 1) % shards;
-          }
-        }))
-        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(GenericRecord.class, schema)))
-        .apply("GroupShards", GroupByKey.create())
-        .apply("WriteParquetFiles", ParDo.of(new WriteFilesFn(this)))
-        .setCoder(SerializableCoder.of(WrittenFile.class))
-        .apply("CollectFiles", replacedPartition == null
-            ? Combine.globally(new CollectFiles()).withoutDefaults()
-            : Combine.globally(new CollectFiles())) // an empty run still commits: the partition is emptied
-        .setCoder(ListCoder.of(SerializableCoder.of(WrittenFile.class)))
-        .apply("CommitToDeltaLog", ParDo.of(new CommitFn(this)));
+  /**
+   * The second half of a write whose rows a DoFn wrote itself with {@link #newBundle} (so the rows never
+   * leave that DoFn as elements): gathers the small bundles' rows into shard files, then commits them with
+   * the large bundles' files in one commit. Sets both collections' coders, so call it before anything
+   * else reads them.
+   */
+  public PCollection<Long> commit(String name, PCollection<WrittenFile> files,
+      PCollection<KV<Integer, GenericRecord>> smallBundleRows) {
+    Schema schema = new Schema.Parser().parse(schemaJson);
+    files.setCoder(SerializableCoder.of(WrittenFile.class));
+    smallBundleRows.setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(GenericRecord.class, schema)));
+    return PCollectionTuple.of(WRITTEN, files).and(SMALL_BUNDLE_ROWS, smallBundleRows).apply(name, new PTransform<>() {
+      @Override
+      public PCollection<Long> expand(PCollectionTuple written) {
+        PCollection<WrittenFile> gathered = written.get(SMALL_BUNDLE_ROWS)
+            .apply("GroupSmallBundles", GroupByKey.create())
+            .apply("WriteSmallBundles", ParDo.of(new WriteShardFn(DeltaWrite.this)))
+            .setCoder(SerializableCoder.of(WrittenFile.class));
+        return PCollectionList.of(written.get(WRITTEN)).and(gathered)
+            .apply("AllFiles", Flatten.pCollections())
+            .apply("CollectFiles", replacedPartition == null
+                ? Combine.globally(new CollectFiles()).withoutDefaults()
+                : Combine.globally(new CollectFiles())) // an empty run still commits: the partition is emptied
+            .setCoder(ListCoder.of(SerializableCoder.of(WrittenFile.class)))
+            .apply("CommitToDeltaLog", ParDo.of(new CommitFn(DeltaWrite.this)));
+      }
+    });
+  }
+
+  /** A bundle's writer for this table, for a DoFn that makes rows and writes them itself (see {@link BundleFiles}). */
+  public BundleFiles newBundle() {
+    return new BundleFiles(this);
   }
 
   static String partitionValue(Object value, Schema.Field field) {
@@ -205,12 +271,147 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     return value.toString();
   }
 
-  /** Writes each shard's rows to one new parquet file per partition. */
-  static class WriteFilesFn extends DoFn<KV<Integer, Iterable<GenericRecord>>, WrittenFile> {
+  /** One new parquet file per partition that rows are written to; {@link #close} lists them. */
+  static class PartitionFiles {
+    private final DeltaWrite spec;
+    private final Schema schema;
+    private final Map<String, ParquetWriter<GenericRecord>> writers = new HashMap<>();
+    private final Map<String, String> paths = new HashMap<>();
+    private final Map<String, Long> counts = new HashMap<>();
+
+    PartitionFiles(DeltaWrite spec, Schema schema) {
+      this.spec = spec;
+      this.schema = schema;
+    }
+
+    void write(GenericRecord row) throws IOException {
+      String partition = spec.partitionColumn == null ? ""
+          : partitionValue(row.get(spec.partitionColumn), schema.getField(spec.partitionColumn));
+      if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
+        throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition
+            + " in a run that replaces only " + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
+      }
+      ParquetWriter<GenericRecord> w = writers.get(partition);
+      if (w == null) {
+        String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
+        String relative = dir + "part-" + spec.runId + "-" + UUID.randomUUID() + ".snappy.parquet";
+        w = AvroParquetWriter.<GenericRecord>builder(
+                HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
+            .withSchema(schema)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withWriteMode(ParquetFileWriter.Mode.CREATE)
+            .build();
+        writers.put(partition, w);
+        paths.put(partition, relative);
+      }
+      w.write(row);
+      counts.merge(partition, 1L, Long::sum);
+    }
+
+    List<WrittenFile> close() throws IOException {
+      FileSystem fs = new Path(spec.tablePath).getFileSystem(new Configuration());
+      List<WrittenFile> files = new ArrayList<>();
+      for (Map.Entry<String, ParquetWriter<GenericRecord>> e : writers.entrySet()) {
+        e.getValue().close();
+        String relative = paths.get(e.getKey());
+        FileStatus st = fs.getFileStatus(new Path(spec.tablePath, relative));
+        Map<String, String> partitionValues =
+            spec.partitionColumn == null ? Map.of() : Map.of(spec.partitionColumn, e.getKey());
+        files.add(new WrittenFile(relative, partitionValues, st.getLen(), st.getModificationTime(), counts.get(e.getKey())));
+      }
+      writers.clear();
+      return files;
+    }
+  }
+
+  /**
+   * The rows a DoFn writes to this table during one bundle ({@link #newBundle} in {@code @StartBundle}):
+   * the first {@code largeBundleRows} are held, then written in place with the rest as they come. At the
+   * bundle's end, {@link #finish} emits the files written or, for a bundle that stayed small, its rows,
+   * spread over the shards, to be gathered with other small bundles' rows by {@link #commit}.
+   */
+  public static final class BundleFiles {
+    private final DeltaWrite spec;
+    private final Schema schema;
+    private List<GenericRecord> held = new ArrayList<>();
+    private PartitionFiles files;
+    private long rows;
+
+    private BundleFiles(DeltaWrite spec) {
+      this.spec = spec;
+      this.schema = new Schema.Parser().parse(spec.schemaJson);
+    }
+
+    public void write(GenericRecord row) throws IOException {
+      rows++;
+      if (files != null) {
+        files.write(row);
+        return;
+      }
+      held.add(row);
+      if (held.size() >= spec.largeBundleRows) {
+        files = new PartitionFiles(spec, schema);
+        for (GenericRecord r : held) {
+          files.write(r);
+        }
+        held = null;
+      }
+    }
+
+    /** The rows written in this bundle so far. */
+    public long rows() {
+      return rows;
+    }
+
+    /** Ends the bundle: the files it wrote to {@code written}, or its held rows to {@code smallBundleRows}. */
+    public void finish(java.util.function.Consumer<WrittenFile> written,
+        java.util.function.Consumer<KV<Integer, GenericRecord>> smallBundleRows) throws IOException {
+      if (files != null) {
+        files.close().forEach(written);
+      } else {
+        int shard = java.util.concurrent.ThreadLocalRandom.current().nextInt(spec.shards);
+        for (GenericRecord r : held) {
+          smallBundleRows.accept(KV.of(shard, r));
+          shard = (shard + 1) % spec.shards;
+        }
+      }
+      held = null;
+      files = null;
+    }
+  }
+
+  /** Writes every bundle of the input with {@link BundleFiles}. */
+  static class WriteBundleFn extends DoFn<GenericRecord, WrittenFile> {
+    private final DeltaWrite spec;
+    private transient BundleFiles bundle;
+
+    WriteBundleFn(DeltaWrite spec) {
+      this.spec = spec;
+    }
+
+    @StartBundle
+    public void start() {
+      bundle = spec.newBundle();
+    }
+
+    @ProcessElement
+    public void process(@Element GenericRecord row) throws IOException {
+      bundle.write(row);
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws IOException {
+      bundle.finish(f -> c.output(f, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE),
+          r -> c.output(SMALL_BUNDLE_ROWS, r, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+    }
+  }
+
+  /** Writes one shard of the small bundles' rows: one new parquet file per partition. */
+  static class WriteShardFn extends DoFn<KV<Integer, Iterable<GenericRecord>>, WrittenFile> {
     private final DeltaWrite spec;
     private transient Schema schema;
 
-    WriteFilesFn(DeltaWrite spec) {
+    WriteShardFn(DeltaWrite spec) {
       this.spec = spec;
     }
 
@@ -222,41 +423,11 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<GenericRecord>> shard, OutputReceiver<WrittenFile> out)
         throws IOException {
-      Map<String, ParquetWriter<GenericRecord>> writers = new HashMap<>();
-      Map<String, String> paths = new HashMap<>();
-      Map<String, Long> counts = new HashMap<>();
+      PartitionFiles files = new PartitionFiles(spec, schema);
       for (GenericRecord row : shard.getValue()) {
-        String partition = spec.partitionColumn == null ? ""
-            : partitionValue(row.get(spec.partitionColumn), schema.getField(spec.partitionColumn));
-        if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
-          throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition
-              + " in a run that replaces only " + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
-        }
-        ParquetWriter<GenericRecord> w = writers.get(partition);
-        if (w == null) {
-          String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
-          String relative = dir + "part-" + spec.runId + "-" + UUID.randomUUID() + ".snappy.parquet";
-          w = AvroParquetWriter.<GenericRecord>builder(
-                  HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
-              .withSchema(schema)
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .withWriteMode(ParquetFileWriter.Mode.CREATE)
-              .build();
-          writers.put(partition, w);
-          paths.put(partition, relative);
-        }
-        w.write(row);
-        counts.merge(partition, 1L, Long::sum);
+        files.write(row);
       }
-      FileSystem fs = new Path(spec.tablePath).getFileSystem(new Configuration());
-      for (Map.Entry<String, ParquetWriter<GenericRecord>> e : writers.entrySet()) {
-        e.getValue().close();
-        String relative = paths.get(e.getKey());
-        FileStatus st = fs.getFileStatus(new Path(spec.tablePath, relative));
-        Map<String, String> partitionValues =
-            spec.partitionColumn == null ? Map.of() : Map.of(spec.partitionColumn, e.getKey());
-        out.output(new WrittenFile(relative, partitionValues, st.getLen(), st.getModificationTime(), counts.get(e.getKey())));
-      }
+      files.close().forEach(out::output);
     }
   }
 

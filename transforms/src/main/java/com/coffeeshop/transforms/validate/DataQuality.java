@@ -16,7 +16,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -43,40 +43,57 @@ public final class DataQuality {
   private static final String SUPERSEDED = "superseded";
 
   /** The rows that entered validation for {@code table}. */
-  public static PCollection<String> rowsIn(String table, PCollection<GenericRecord> rows) {
+  public static PCollection<KV<String, Long>> rowsIn(String table, PCollection<GenericRecord> rows) {
     return tag(table, IN, rows);
   }
 
   /** The rows of {@code table} that left validation valid. */
-  public static PCollection<String> rowsValid(String table, PCollection<GenericRecord> rows) {
+  public static PCollection<KV<String, Long>> rowsValid(String table, PCollection<GenericRecord> rows) {
     return tag(table, VALID, rows);
   }
 
-  /** The rows of {@code table} that a newer version of the same key replaced within the run's input. */
-  public static PCollection<String> rowsSuperseded(String table, PCollection<GenericRecord> rows) {
-    return tag(table, SUPERSEDED, rows);
+  /** A count of {@code n} rows of {@code table} that entered validation, counted where they were read. */
+  public static KV<String, Long> in(String table, long n) {
+    return KV.of(table + "\t" + IN, n);
+  }
+
+  /** A count of {@code n} rows of {@code table} that left validation valid, counted by the step that made them. */
+  public static KV<String, Long> valid(String table, long n) {
+    return KV.of(table + "\t" + VALID, n);
+  }
+
+  /** A count of {@code n} rows of {@code table} that a newer version of the same key replaced within the run's input. */
+  public static KV<String, Long> superseded(String table, long n) {
+    return KV.of(table + "\t" + SUPERSEDED, n);
   }
 
   /** Quarantine-table rows (of any table), counted per table and rule: warnings apart, their rows stayed valid. */
-  public static PCollection<String> quarantined(PCollection<GenericRecord> quarantine) {
-    return quarantine.apply("CountQuarantined", MapElements.into(TypeDescriptors.strings())
-        .via(q -> q.get("table_name") + "\t" + (Severity.WARN.label().equals(q.get("severity").toString()) ? WARNED : QUARANTINED)
-            + "\t" + q.get("rule")));
+  public static PCollection<KV<String, Long>> quarantined(PCollection<GenericRecord> quarantine) {
+    return quarantine.apply("CountQuarantined", MapElements
+        .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+        .via(q -> KV.of(q.get("table_name") + "\t"
+            + (Severity.WARN.label().equals(q.get("severity").toString()) ? WARNED : QUARANTINED) + "\t" + q.get("rule"), 1L)));
   }
 
-  private static PCollection<String> tag(String table, String what, PCollection<GenericRecord> rows) {
-    return rows.apply("Count" + what + "_" + table,
-        MapElements.into(TypeDescriptors.strings()).via(r -> table + "\t" + what));
+  /** The coder of counts. */
+  public static KvCoder<String, Long> countCoder() {
+    return KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+  }
+
+  private static PCollection<KV<String, Long>> tag(String table, String what, PCollection<GenericRecord> rows) {
+    return rows.apply("Count" + what + "_" + table, MapElements
+        .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+        .via(r -> KV.of(table + "\t" + what, 1L)));
   }
 
   /** Sums the counts and builds the report rows (one per table, every table even with no rows). */
-  public static PCollection<GenericRecord> report(PCollectionList<String> counts, List<String> tables,
+  public static PCollection<GenericRecord> report(PCollectionList<KV<String, Long>> counts, List<String> tables,
       LocalDate runDate, String runId) {
     Schema schema = schema();
     return counts
         .apply("AllCounts", Flatten.pCollections())
-        .apply("CountPerKey", Count.perElement()) // a long per key, combined before the shuffle
-        .apply("SumCounts", Combine.globally(new ToMapFn()))
+        .setCoder(countCoder())
+        .apply("SumCounts", Combine.globally(new ToMapFn())) // summed before the shuffle
         .setCoder(MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
         .apply("ReportRows", ParDo.of(new DoFn<Map<String, Long>, GenericRecord>() {
           @ProcessElement

@@ -17,6 +17,8 @@ import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import io.delta.standalone.actions.AddFile;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -266,7 +268,7 @@ class DeltaWriteReadTest {
   }
 
   @Test
-  void aRunWritesAtMostOneFilePerShardAndPartitionWhateverTheBundles() {
+  void smallBundlesAreGatheredIntoAtMostOneFilePerShardAndPartition() {
     List<GenericRecord> many = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       many.add(row(DAY, i, i));
@@ -274,5 +276,35 @@ class DeltaWriteReadTest {
     write(many, DeltaWrite.Mode.APPEND, Map.of());
     long files = DeltaTables.log(table()).update().getAllFiles().size();
     assertThat("files: " + files, files <= DeltaWrite.DEFAULT_SHARDS, is(true));
+  }
+
+  @Test
+  void largeBundlesAreWrittenInPlaceAndEveryRowIsCommittedOnce() throws Exception {
+    List<GenericRecord> many = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      many.add(row(DAY.plusDays(i % 2), i, i));
+    }
+    Pipeline p = pipeline();
+    p.apply(Create.of(many).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
+        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").withLargeBundleRows(500));
+    p.run().waitUntilFinish();
+    List<AddFile> files = DeltaTables.log(table()).update().getAllFiles();
+    long small = files.stream().filter(f -> rowsIn(f) < 250).count();
+    assertThat("files of small bundles (< 500 rows, so < 250 per day): " + small, small <= 2L * DeltaWrite.DEFAULT_SHARDS,
+        is(true));
+    assertThat("some bundles were written in place: " + files.size() + " files", files.stream().anyMatch(f -> rowsIn(f) >= 250),
+        is(true));
+    assertThat(DeltaTables.readSmall(table(), SCHEMA, null).stream().map(DeltaWriteReadTest::text).sorted().toList(),
+        is(expectedText(many).stream().sorted().toList()));
+  }
+
+  private long rowsIn(AddFile f) {
+    Configuration conf = new Configuration();
+    try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(table(), f.getPath()), conf))) {
+      return r.getRecordCount();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

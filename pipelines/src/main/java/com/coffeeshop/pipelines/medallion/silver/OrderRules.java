@@ -5,7 +5,12 @@ import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
+import com.coffeeshop.transforms.delta.DeltaWrite;
+import com.coffeeshop.transforms.delta.WrittenFile;
+import com.coffeeshop.transforms.validate.DataQuality;
+import java.io.IOException;
 import java.time.Instant;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,12 +39,13 @@ import org.apache.beam.sdk.values.TupleTag;
 public final class OrderRules {
   private OrderRules() {}
 
-  public static final TupleTag<GenericRecord> ORDERS = new TupleTag<>("orders") {};
-  public static final TupleTag<GenericRecord> LINES = new TupleTag<>("lines") {};
-
-  /** Versions that a newer version of the same key replaced: counted, neither valid nor quarantined. */
-  public static final TupleTag<GenericRecord> SUPERSEDED_ORDERS = new TupleTag<>("superseded_orders") {};
-  public static final TupleTag<GenericRecord> SUPERSEDED_LINES = new TupleTag<>("superseded_lines") {};
+  /** The silver orders' and lines' files JoinLines wrote (large bundles), or their rows (small bundles). */
+  public static final TupleTag<WrittenFile> ORDER_FILES = new TupleTag<>("order_files") {};
+  public static final TupleTag<WrittenFile> LINE_FILES = new TupleTag<>("line_files") {};
+  public static final TupleTag<KV<Integer, GenericRecord>> ORDER_ROWS = new TupleTag<>("order_rows") {};
+  public static final TupleTag<KV<Integer, GenericRecord>> LINE_ROWS = new TupleTag<>("line_rows") {};
+  /** The data-quality counts of JoinLines: valid and superseded rows per table. */
+  public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>("counts") {};
 
   /** Row rules of an order; the output is its silver row. */
   static class OrderCheck implements java.io.Serializable {
@@ -91,37 +97,35 @@ public final class OrderRules {
     }
   }
 
-  /** Keys a bronze row by a column; a row without it is quarantined ({@code null_key}). */
-  static class KeyBy extends DoFn<GenericRecord, KV<String, GenericRecord>> {
-    static final TupleTag<KV<String, GenericRecord>> KEYED = new TupleTag<>("keyed") {};
-    private final String table;
-    private final String column;
-    private final Quarantine quarantine;
+  /** A row without its key is keyed by this (no key is empty), and quarantined by {@link JoinLines}. */
+  static final String NO_KEY = "";
 
-    KeyBy(String table, String column, Quarantine quarantine) {
-      this.table = table;
+  /** Keys a bronze row by a column; a row without it gets {@link #NO_KEY}. */
+  static class KeyBy extends DoFn<GenericRecord, KV<String, GenericRecord>> {
+    private final String column;
+
+    KeyBy(String column) {
       this.column = column;
-      this.quarantine = quarantine;
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
-      try {
-        c.output(KV.of(Clean.key(c.element(), column), c.element()));
-      } catch (Rejected why) {
-        c.output(Quarantine.QUARANTINED, quarantine.of(table, why, null, c.element()));
-      }
+    public void process(@Element GenericRecord row, OutputReceiver<KV<String, GenericRecord>> out) {
+      String key = Clean.text(row.get(column));
+      out.output(KV.of(key == null ? NO_KEY : key, row));
     }
   }
 
   /**
    * One order id: its bronze order versions and its bronze lines. The newest version of the order, and
-   * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions go to
-   * {@link #SUPERSEDED_ORDERS} and {@link #SUPERSEDED_LINES}; two versions written at the same instant are a {@code duplicate_key}. Emits the
-   * order on {@link #ORDERS}, the valid lines, joined to the order and priced, on {@link #LINES}, and every
-   * rejected row and warning on {@link Quarantine#QUARANTINED}.
+   * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions are counted
+   * as superseded; two versions written at the same instant are a {@code duplicate_key}. Writes the valid
+   * order and lines (joined to the order and priced) to their silver tables' files itself (see
+   * {@link DeltaWrite#newBundle}): on Flink and Spark they never leave this step as elements, which would
+   * be encoded and decoded once per output. Emits the files ({@link #ORDER_FILES}, {@link #LINE_FILES}) or a
+   * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link #COUNTS}) and every
+   * rejected row and warning ({@link Quarantine#QUARANTINED}).
    */
-  static class JoinLines extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
+  static class JoinLines extends DoFn<KV<String, CoGbkResult>, WrittenFile> {
     private final TupleTag<GenericRecord> orderTag;
     private final TupleTag<GenericRecord> lineTag;
     private final OrderCheck orderCheck;
@@ -132,12 +136,19 @@ public final class OrderRules {
     private final PCollectionView<Map<String, String>> products;
     private final BusinessDay days;
     private final Quarantine quarantine;
+    private final DeltaWrite ordersTable;
+    private final DeltaWrite linesTable;
     private transient Schema schema;
+    private transient DeltaWrite.BundleFiles orders;
+    private transient DeltaWrite.BundleFiles lines;
+    private transient long supersededOrders;
+    private transient long supersededLines;
 
     JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag, OrderCheck orderCheck,
         PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
         PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, Iterable<PriceVersion>>> prices,
-        PCollectionView<Map<String, String>> products, BusinessDay days, Quarantine quarantine) {
+        PCollectionView<Map<String, String>> products, BusinessDay days, Quarantine quarantine, DeltaWrite ordersTable,
+        DeltaWrite linesTable) {
       this.orderTag = orderTag;
       this.lineTag = lineTag;
       this.orderCheck = orderCheck;
@@ -148,12 +159,31 @@ public final class OrderRules {
       this.products = products;
       this.days = days;
       this.quarantine = quarantine;
+      this.ordersTable = ordersTable;
+      this.linesTable = linesTable;
+    }
+
+    @StartBundle
+    public void start() {
+      orders = ordersTable.newBundle();
+      lines = linesTable.newBundle();
+      supersededOrders = 0;
+      supersededLines = 0;
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
+    public void process(ProcessContext c) throws IOException {
       String orderId = c.element().getKey();
       CoGbkResult group = c.element().getValue();
+      if (NO_KEY.equals(orderId)) {
+        for (GenericRecord o : group.getAll(orderTag)) {
+          c.output(Quarantine.QUARANTINED, quarantine.of("orders", missingKey(o, "id"), null, o));
+        }
+        for (GenericRecord line : group.getAll(lineTag)) {
+          c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", missingKey(line, "order_id"), null, line));
+        }
+        return;
+      }
       GenericRecord order = null;
       List<GenericRecord> versions = newestFirst(group.getAll(orderTag));
       for (int i = 0; i < versions.size(); i++) {
@@ -161,7 +191,7 @@ public final class OrderRules {
         if (i == 0) {
           try {
             order = orderCheck.silverOrder(o, c.sideInput(stores), c.sideInput(paymentMethods), c.sideInput(customers));
-            c.output(ORDERS, order);
+            orders.write(order);
           } catch (Rejected why) {
             c.output(Quarantine.QUARANTINED, quarantine.of("orders", why, orderId, o));
           }
@@ -169,7 +199,7 @@ public final class OrderRules {
           c.output(Quarantine.QUARANTINED, quarantine.of("orders",
               new Rejected("duplicate_key", "order " + orderId + " appears more than once"), orderId, o));
         } else {
-          c.output(SUPERSEDED_ORDERS, o);
+          supersededOrders++;
         }
       }
       Map<String, Long> newestLine = new HashMap<>();
@@ -178,7 +208,7 @@ public final class OrderRules {
         String key = orderId + "|" + product;
         Long newest = newestLine.putIfAbsent(String.valueOf(product), changedAt(line));
         if (newest != null && newest != changedAt(line)) {
-          c.output(SUPERSEDED_LINES, line);
+          supersededLines++;
           continue;
         }
         try {
@@ -189,7 +219,7 @@ public final class OrderRules {
             throw new Rejected("unknown_order", "order " + orderId + " is missing from the day's orders or was quarantined");
           }
           Priced priced = check(line, order, c.sideInput(prices), c.sideInput(products));
-          c.output(LINES, priced.line());
+          lines.write(priced.line());
           if (priced.warning() != null) {
             c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", priced.warning(), key, line));
           }
@@ -199,6 +229,30 @@ public final class OrderRules {
       }
     }
 
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws IOException {
+      org.joda.time.Instant at = GlobalWindow.INSTANCE.maxTimestamp();
+      orders.finish(f -> c.output(ORDER_FILES, f, at, GlobalWindow.INSTANCE),
+          r -> c.output(ORDER_ROWS, r, at, GlobalWindow.INSTANCE));
+      lines.finish(f -> c.output(LINE_FILES, f, at, GlobalWindow.INSTANCE),
+          r -> c.output(LINE_ROWS, r, at, GlobalWindow.INSTANCE));
+      for (KV<String, Long> count : List.of(DataQuality.valid("orders", orders.rows()),
+          DataQuality.valid("order_lines", lines.rows()), DataQuality.superseded("orders", supersededOrders),
+          DataQuality.superseded("order_lines", supersededLines))) {
+        if (count.getValue() > 0) {
+          c.output(COUNTS, count, at, GlobalWindow.INSTANCE);
+        }
+      }
+    }
+
+    private static Rejected missingKey(GenericRecord row, String column) {
+      try {
+        Clean.key(row, column);
+        throw new IllegalStateException("row keyed as without " + column + " has one: " + row);
+      } catch (Rejected why) {
+        return why;
+      }
+    }
     private Priced check(GenericRecord line, GenericRecord order, Map<String, Iterable<PriceVersion>> prices,
         Map<String, String> productsOfTheDay) throws Rejected {
       String product = Clean.key(line, "product_id");
@@ -247,11 +301,14 @@ public final class OrderRules {
     return (Long) bronze.get("_changed_at");
   }
 
-  /** Newest change first; equal times in a fixed order. */
+  /** Newest change first; equal times in a fixed order (Avro's order of the values, column by column). */
   private static List<GenericRecord> newestFirst(Iterable<GenericRecord> rows) {
     List<GenericRecord> list = new ArrayList<>();
     rows.forEach(list::add);
-    list.sort(Comparator.comparingLong(OrderRules::changedAt).reversed().thenComparing(Object::toString));
+    if (list.size() > 1) {
+      list.sort(Comparator.comparingLong(OrderRules::changedAt).reversed()
+          .thenComparing((a, b) -> GenericData.get().compare(a, b, a.getSchema())));
+    }
     return list;
   }
 }

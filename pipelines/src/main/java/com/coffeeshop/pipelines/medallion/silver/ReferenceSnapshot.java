@@ -24,6 +24,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -43,11 +44,10 @@ public final class ReferenceSnapshot {
 
   /** The snapshot rows, the quarantined rows and the data-quality counts of one table. */
   public record Result(PCollection<GenericRecord> snapshot, PCollection<GenericRecord> quarantined,
-      PCollection<String> counts) {}
+      PCollection<KV<String, Long>> counts) {}
 
   static final TupleTag<GenericRecord> SNAPSHOT = new TupleTag<>("snapshot") {};
-  static final TupleTag<GenericRecord> ACCEPTED = new TupleTag<>("accepted") {};
-  static final TupleTag<GenericRecord> WRITTEN = new TupleTag<>("written") {};
+  static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>("counts") {};
 
   /**
    * @param keyColumn the silver column that identifies an entity
@@ -63,7 +63,6 @@ public final class ReferenceSnapshot {
     }
     Schema silver = AvroSchemas.silver(silverTable);
     AvroCoder<GenericRecord> silverCoder = AvroCoder.of(GenericRecord.class, silver);
-    AvroCoder<GenericRecord> bronzeCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze(bronzeTable));
     PCollectionView<List<GenericRecord>> history = p
         .apply("ReadBronze_" + silverTable, DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable)))
         .apply("HistoryAsList_" + silverTable, View.asList());
@@ -75,14 +74,11 @@ public final class ReferenceSnapshot {
         .apply("Snapshot_" + silverTable, ParDo.of(new SnapshotFn(silverTable, keyColumn, day, days, history, categories,
                 rules, quarantine))
             .withSideInputs(sideInputs)
-            .withOutputTags(SNAPSHOT, TupleTagList.of(ACCEPTED).and(WRITTEN).and(Quarantine.QUARANTINED)));
+            .withOutputTags(SNAPSHOT, TupleTagList.of(COUNTS).and(Quarantine.QUARANTINED)));
     PCollection<GenericRecord> snapshot = merged.get(SNAPSHOT).setCoder(silverCoder);
     PCollection<GenericRecord> quarantined = merged.get(Quarantine.QUARANTINED)
         .setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
-    PCollection<String> counts = PCollectionList.of(DataQuality.rowsIn(silverTable, merged.get(WRITTEN).setCoder(bronzeCoder)))
-        .and(DataQuality.rowsValid(silverTable, merged.get(ACCEPTED).setCoder(silverCoder)))
-        .apply("Counts_" + silverTable, Flatten.pCollections());
-    return new Result(snapshot, quarantined, counts);
+    return new Result(snapshot, quarantined, merged.get(COUNTS).setCoder(DataQuality.countCoder()));
   }
 
   /** The day's snapshot and the checks of the day's versions, in one pass over the table's history. */
@@ -113,8 +109,10 @@ public final class ReferenceSnapshot {
       Map<Integer, String> names = categories == null ? Map.of() : c.sideInput(categories);
       ReferenceHistory all = new ReferenceHistory(c.sideInput(history), days);
       Map<String, Long> seen = new HashMap<>();
+      long in = 0;
+      long valid = 0;
       for (GenericRecord v : all.writtenOn(day)) {
-        c.output(WRITTEN, v);
+        in++;
         String key = rules.keyOf(v);
         try {
           GenericRecord row = rules.silverRow(v, names);
@@ -123,11 +121,13 @@ public final class ReferenceSnapshot {
             throw new Rejected("duplicate_key", "a second version of " + key + " written at "
                 + Instant.ofEpochMilli(ReferenceHistory.changedAt(v)));
           }
-          c.output(ACCEPTED, row);
+          valid++;
         } catch (Rejected why) {
           c.output(Quarantine.QUARANTINED, quarantine.of(table, why, key, v));
         }
       }
+      c.output(COUNTS, DataQuality.in(table, in));
+      c.output(COUNTS, DataQuality.valid(table, valid));
       for (GenericRecord r : all.on(day, v -> rules.silverRow(v, names)).values()) {
         c.output(r);
       }

@@ -11,7 +11,11 @@ import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
 import java.time.Instant;
 import java.time.LocalDate;
+import com.coffeeshop.transforms.delta.DeltaWrite;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -38,68 +42,84 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * A day's orders and order lines: the bronze partition of the day only (never the history), the
  * order rules, then one grouping by order id that finds duplicate orders and lines, lines without a
- * valid order, and prices each line as of its order's time.
+ * valid order, and prices each line as of its order's time. The valid rows are written to the silver
+ * {@code orders} and {@code order_lines} tables by the step that checks them ({@link OrderRules.JoinLines});
+ * the outputs are the quarantined rows and the data-quality counts.
  */
 public final class SilverOrders {
   private SilverOrders() {}
 
-  public record Result(PCollection<GenericRecord> orders, PCollection<GenericRecord> lines,
-      PCollection<GenericRecord> quarantined, PCollection<String> counts) {}
+  public record Result(PCollection<GenericRecord> quarantined, PCollection<KV<String, Long>> counts) {}
 
+  /**
+   * @param ordersTable the write of silver {@code orders}
+   * @param linesTable the write of silver {@code order_lines}
+   */
   public static Result build(Pipeline p, String lake, LocalDate day, BusinessDay days, Instant runStarted,
       Quarantine quarantine,
       PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
-      PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, String>> products) {
+      PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, String>> products,
+      DeltaWrite ordersTable, DeltaWrite linesTable) {
     AvroCoder<GenericRecord> quarantineCoder = AvroCoder.of(GenericRecord.class, Quarantine.schema());
-    AvroCoder<GenericRecord> orderCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.silver("orders"));
-    AvroCoder<GenericRecord> bronzeOrderCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze("orders"));
-    AvroCoder<GenericRecord> bronzeLineCoder = AvroCoder.of(GenericRecord.class, AvroSchemas.bronze("order_details"));
-    PCollection<GenericRecord> bronzeOrders = readDay(p, lake, "orders", day);
-    PCollection<GenericRecord> bronzeLines = readDay(p, lake, "order_details", day);
-
-    PCollectionTuple keyedOrders = bronzeOrders.apply("KeyOrders", ParDo.of(new OrderRules.KeyBy("orders", "id", quarantine))
-        .withOutputTags(OrderRules.KeyBy.KEYED, TupleTagList.of(Quarantine.QUARANTINED)));
-    PCollectionTuple keyedLines = bronzeLines.apply("KeyLines",
-        ParDo.of(new OrderRules.KeyBy("order_lines", "order_id", quarantine))
-            .withOutputTags(OrderRules.KeyBy.KEYED, TupleTagList.of(Quarantine.QUARANTINED)));
+    List<KV<String, Long>> rowsIn = new ArrayList<>();
+    PCollection<KV<String, GenericRecord>> bronzeOrders = readDay(p, lake, "orders", "orders", "id", day, rowsIn);
+    PCollection<KV<String, GenericRecord>> bronzeLines = readDay(p, lake, "order_details", "order_lines", "order_id", day,
+        rowsIn);
 
     PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, days.end(day));
     TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
     TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
-    PCollectionTuple joined = KeyedPCollectionTuple
-        .of(orderTag, keyedOrders.get(OrderRules.KeyBy.KEYED).setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeOrderCoder)))
-        .and(lineTag, keyedLines.get(OrderRules.KeyBy.KEYED).setCoder(KvCoder.of(StringUtf8Coder.of(), bronzeLineCoder)))
+    PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, bronzeOrders).and(lineTag, bronzeLines)
         .apply("GroupByOrder", CoGroupByKey.create())
         .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag,
                 new OrderRules.OrderCheck(day, days, runStarted), stores, paymentMethods, customers, prices, products, days,
-                quarantine))
+                quarantine, ordersTable, linesTable))
             .withSideInputs(stores, paymentMethods, customers, prices, products)
-            .withOutputTags(OrderRules.ORDERS, TupleTagList.of(OrderRules.LINES).and(OrderRules.SUPERSEDED_ORDERS)
-                .and(OrderRules.SUPERSEDED_LINES).and(Quarantine.QUARANTINED)));
-    PCollection<GenericRecord> validOrders = joined.get(OrderRules.ORDERS).setCoder(orderCoder);
-    PCollection<GenericRecord> validLines = joined.get(OrderRules.LINES)
-        .setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver("order_lines")));
-    PCollection<GenericRecord> quarantined = PCollectionList.of(keyedOrders.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
-        .and(keyedLines.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
-        .and(joined.get(Quarantine.QUARANTINED).setCoder(quarantineCoder))
-        .apply("OrdersQuarantined", Flatten.pCollections());
-    PCollection<String> counts = PCollectionList.of(DataQuality.rowsIn("orders", bronzeOrders))
-        .and(DataQuality.rowsIn("order_lines", bronzeLines))
-        .and(DataQuality.rowsValid("orders", validOrders))
-        .and(DataQuality.rowsValid("order_lines", validLines))
-        .and(DataQuality.rowsSuperseded("orders", joined.get(OrderRules.SUPERSEDED_ORDERS).setCoder(bronzeOrderCoder)))
-        .and(DataQuality.rowsSuperseded("order_lines", joined.get(OrderRules.SUPERSEDED_LINES).setCoder(bronzeLineCoder)))
+            .withOutputTags(OrderRules.ORDER_FILES, TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS)
+                .and(OrderRules.LINE_ROWS).and(OrderRules.COUNTS).and(Quarantine.QUARANTINED)));
+    ordersTable.commit("Write_orders", joined.get(OrderRules.ORDER_FILES), joined.get(OrderRules.ORDER_ROWS));
+    linesTable.commit("Write_order_lines", joined.get(OrderRules.LINE_FILES), joined.get(OrderRules.LINE_ROWS));
+    PCollection<KV<String, Long>> counts = PCollectionList
+        .of(p.apply("OrderRowsIn", Create.of(rowsIn).withCoder(DataQuality.countCoder())))
+        .and(joined.get(OrderRules.COUNTS).setCoder(DataQuality.countCoder()))
         .apply("OrderCounts", Flatten.pCollections());
-    return new Result(validOrders, validLines, quarantined, counts);
+    return new Result(joined.get(Quarantine.QUARANTINED).setCoder(quarantineCoder), counts);
   }
 
-  /** The bronze partition of {@code day}; none when bronze holds no rows for that day. */
-  private static PCollection<GenericRecord> readDay(Pipeline p, String lake, String table, LocalDate day) {
+  /**
+   * The bronze columns the rules read (and a quarantined row shows): the source columns and the version's
+   * change time. Bronze's lineage columns stay behind, so the rows shuffled by order id are about half as
+   * large.
+   */
+  private static final Map<String, List<String>> INPUT_COLUMNS = Map.of(
+      "orders", List.of("id", "timestamp", "store_id", "payment_method_id", "customer_id", "_changed_at"),
+      "order_details", List.of("order_id", "product_id", "quantity", "discount_percent", "subtotal", "is_suggestion",
+          "_changed_at"));
+
+  private static Schema input(String table) {
+    return DeltaRead.projection(AvroSchemas.bronze(table), INPUT_COLUMNS.get(table));
+  }
+
+  /**
+   * The bronze partition of {@code day}, as of the table's version now, keyed by {@code keyColumn} (see
+   * {@link OrderRules.KeyBy}); adds its row count, from the files' footers, to {@code rowsIn}.
+   */
+  private static PCollection<KV<String, GenericRecord>> readDay(Pipeline p, String lake, String table, String silverTable,
+      String keyColumn, LocalDate day, List<KV<String, Long>> rowsIn) {
     String path = Lakehouse.bronze(lake, table);
-    if (DeltaTables.latestVersion(path).isEmpty()) {
-      throw new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first");
+    long version = DeltaTables.latestVersion(path).orElseThrow(
+        () -> new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first"));
+    try {
+      rowsIn.add(DataQuality.in(silverTable, DeltaTables.rowCount(path, version, day.toString())));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot count the rows of " + path + " for " + day, e);
     }
-    return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table)).onlyPartition(day.toString()));
+    return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table))
+            .atVersion(version)
+            .onlyColumns(INPUT_COLUMNS.get(table))
+            .onlyPartition(day.toString()))
+        .apply("Key_" + table, ParDo.of(new OrderRules.KeyBy(keyColumn)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(GenericRecord.class, input(table))));
   }
 
   /**
