@@ -70,11 +70,18 @@ public class GoldFacts {
     p.apply("ReadSilverLines", DeltaRead.latest(lines, AvroSchemas.silver("order_lines")).onlyPartition(day.toString()))
         .apply("JoinDimensionsAsOf", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
           private transient Schema schema;
+          /** The dimensions, read once per instance: a bounded, globally windowed run's side inputs never change. */
+          private transient Map<String, Iterable<GenericRecord>> productVersions;
+          private transient Map<String, Iterable<GenericRecord>> storeVersions;
+          private transient Map<String, Iterable<GenericRecord>> paymentVersions;
 
           @ProcessElement
           public void process(ProcessContext c) {
             if (schema == null) {
               schema = AvroSchemas.gold("fact_orders");
+              productVersions = new java.util.HashMap<>(c.sideInput(products));
+              storeVersions = new java.util.HashMap<>(c.sideInput(stores));
+              paymentVersions = new java.util.HashMap<>(c.sideInput(payments));
             }
             GenericRecord line = c.element();
             int date = (Integer) line.get("order_date");
@@ -83,9 +90,9 @@ public class GoldFacts {
             f.put("order_id", line.get("order_id").toString());
             f.put("order_ts", line.get("order_ts"));
             f.put("customer_id", line.get("customer_id"));
-            f.put("product_key", keyAsOf(c.sideInput(products), "dim_products", "product_key", line.get("product_id"), date));
-            f.put("store_key", keyAsOf(c.sideInput(stores), "dim_stores", "store_key", line.get("store_id"), date));
-            f.put("payment_method_key", keyAsOf(c.sideInput(payments), "dim_payment_methods", "payment_method_key",
+            f.put("product_key", keyAsOf(productVersions, "dim_products", "product_key", line.get("product_id"), date));
+            f.put("store_key", keyAsOf(storeVersions, "dim_stores", "store_key", line.get("store_id"), date));
+            f.put("payment_method_key", keyAsOf(paymentVersions, "dim_payment_methods", "payment_method_key",
                 line.get("payment_method_id"), date));
             f.put("quantity", line.get("quantity"));
             f.put("unit_price", line.get("unit_price"));

@@ -37,8 +37,23 @@ public final class Clean {
     if (raw == null) {
       return null;
     }
-    String s = SPACES.matcher(BREAKS.matcher(raw.toString()).replaceAll(" ")).replaceAll(" ").strip();
-    return s.isEmpty() || NULL_WORDS.contains(s.toLowerCase(Locale.ROOT)) ? null : s;
+    String s = raw.toString();
+    if (hasBreaksOrSpaceRuns(s)) {
+      s = SPACES.matcher(BREAKS.matcher(s).replaceAll(" ")).replaceAll(" ");
+    }
+    s = s.strip();
+    return s.isEmpty() || s.length() <= 4 && NULL_WORDS.contains(s.toLowerCase(Locale.ROOT)) ? null : s;
+  }
+
+  /** Whether {@link #text} has runs to collapse (most values have none: the regexes are skipped). */
+  private static boolean hasBreaksOrSpaceRuns(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch == '\r' || ch == '\n' || ch == '\t' || ch == ' ' && i + 1 < s.length() && s.charAt(i + 1) == ' ') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A key column's cleaned text; null is {@code null_key}. */

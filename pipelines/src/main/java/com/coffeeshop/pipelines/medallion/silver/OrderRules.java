@@ -143,6 +143,12 @@ public final class OrderRules {
     private transient DeltaWrite.BundleFiles lines;
     private transient long supersededOrders;
     private transient long supersededLines;
+    /** The side inputs, read once per instance: a bounded, globally windowed run's side inputs never change. */
+    private transient Map<Integer, String> storeIds;
+    private transient Map<Integer, String> paymentMethodIds;
+    private transient Map<Integer, String> customerIds;
+    private transient Map<String, Iterable<PriceVersion>> priceVersions;
+    private transient Map<String, String> productIds;
 
     JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag, OrderCheck orderCheck,
         PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
@@ -173,6 +179,13 @@ public final class OrderRules {
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
+      if (storeIds == null) {
+        storeIds = new HashMap<>(c.sideInput(stores));
+        paymentMethodIds = new HashMap<>(c.sideInput(paymentMethods));
+        customerIds = new HashMap<>(c.sideInput(customers));
+        priceVersions = new HashMap<>(c.sideInput(prices));
+        productIds = new HashMap<>(c.sideInput(products));
+      }
       String orderId = c.element().getKey();
       CoGbkResult group = c.element().getValue();
       if (NO_KEY.equals(orderId)) {
@@ -190,7 +203,7 @@ public final class OrderRules {
         GenericRecord o = versions.get(i);
         if (i == 0) {
           try {
-            order = orderCheck.silverOrder(o, c.sideInput(stores), c.sideInput(paymentMethods), c.sideInput(customers));
+            order = orderCheck.silverOrder(o, storeIds, paymentMethodIds, customerIds);
             orders.write(order);
           } catch (Rejected why) {
             c.output(Quarantine.QUARANTINED, quarantine.of("orders", why, orderId, o));
@@ -218,7 +231,7 @@ public final class OrderRules {
           if (order == null) {
             throw new Rejected("unknown_order", "order " + orderId + " is missing from the day's orders or was quarantined");
           }
-          Priced priced = check(line, order, c.sideInput(prices), c.sideInput(products));
+          Priced priced = check(line, order, priceVersions, productIds);
           lines.write(priced.line());
           if (priced.warning() != null) {
             c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", priced.warning(), key, line));
