@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Benchmark of silver → gold (not a test). Every step runs as Airflow runs it: its own JVM on the bundled
+# Benchmark of the daily batch (not a test). Every step runs as Airflow runs it: its own JVM on the bundled
 # runner jar (devstack/run-pipeline), timed from process start to exit, with its peak RSS (/usr/bin/time).
 # Two modes:
 #
 #   devstack/bench-medallion.sh design [--repeat N] [runner-config…]
-#       The design-load day of devstack/bench-bronze.sh (its bronze in .local/bench-lakehouse-<config>, run that
-#       first): silver → gold dimensions → gold facts N times (default 3) per runner config; each step's time
-#       and peak RSS per run, then the medians.
+#       The whole batch for the design-load day of devstack/bench-bronze.sh (database coffeeshop_bench: run
+#       that once first to fill it): bronze → silver → gold dimensions → gold facts into a fresh lakehouse
+#       (.local/bench-lakehouse-<config>), N times (default 3) per runner config (default flink-local and
+#       spark-local); each step's time, rows/s (the day's orders and lines over the step's time) and peak RSS
+#       per run, then the medians.
 #   devstack/bench-medallion.sh history [--orders-per-day N] [runner-config]
 #       31 days of N orders a day (default 20000) in database coffeeshop_hist, bronze once, then silver → gold
 #       day by day; the first and the last day run 3 times and the medians give the cost of a day after 30 days
 #       of history against the first day's (goal ≤ 1.2×).
 #
-# Needs devstack/services.sh up. Prints the machine; run it on an otherwise idle machine.
+# Needs devstack/services.sh up. Prints the machine; run it on an otherwise idle machine. Each step runs with
+# -Xmx4g (override with COFFEE_JAVA_OPTS): the goal bounds the heap at 4 GB, so a step that needs more fails.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -22,19 +25,31 @@ shift
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GB; MariaDB on the same machine" >&2
 [ -x /usr/bin/time ] || { echo "[bench] needs GNU time for the peak RSS: apt-get install time" >&2; exit 2; }
 STEPS=(SilverClean GoldDimensions GoldFacts)
+# Every step's heap is bounded (the goal: ≤ 4 GB): a step that needs more fails instead of being timed.
+HEAP="${COFFEE_JAVA_OPTS:--Xmx4g}"
+echo "step JVMs: $HEAP" >&2
+
+# run_step CONFIG LOG MAIN ARGS…: one step in its own JVM; prints "<Step> 12.3 812" (s, MB peak RSS). A failing
+# step stops the benchmark with its log.
+run_step() {
+  local config="$1" log="$2" main="$3" secs kb
+  shift 3
+  if ! COFFEE_PREBUILT=1 COFFEE_JAVA_OPTS="$HEAP" /usr/bin/time -f '%e %M' -o "$log.time" devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$main" \
+       "$config" "$@" >"$log" 2>&1; then
+    echo "[bench] $main failed on $config; its log: $log" >&2; tail -5 "$log" >&2; exit 1
+  fi
+  read -r secs kb < <(tail -1 "$log.time")
+  printf '%s %s %d\n' "$main" "$secs" $((kb / 1024))
+}
 
 # run_day CONFIG LAKE DAY LOG: the three steps, one JVM each; prints "SilverClean 12.3 812" (s, MB RSS) per step
 # and "total 30.1"; a failing step stops the benchmark with its log.
 run_day() {
-  local config="$1" lake="$2" day="$3" log="$4" step total=0 out
+  local config="$1" lake="$2" day="$3" log="$4" step total=0 line
   for step in "${STEPS[@]}"; do
-    if ! COFFEE_PREBUILT=1 /usr/bin/time -f '%e %M' -o "$log.time" devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$step" \
-         "$config" --lakehouse="$lake" --date="$day" >"$log" 2>&1; then
-      echo "[bench] $step failed for $day on $config; its log: $log" >&2; tail -5 "$log" >&2; exit 1
-    fi
-    read -r secs kb < <(tail -1 "$log.time")
-    printf '%s %s %d\n' "$step" "$secs" $((kb / 1024))
-    total=$(awk -v a="$total" -v b="$secs" 'BEGIN {print a + b}')
+    line=$(run_step "$config" "$log" "$step" --lakehouse="$lake" --date="$day")
+    echo "$line"
+    total=$(awk -v a="$total" -v b="$(echo "$line" | cut -d' ' -f2)" 'BEGIN {print a + b}')
   done
   printf 'total %.1f\n' "$total"
 }
@@ -46,22 +61,34 @@ case "$MODE" in
     if [ "${1:-}" = --repeat ]; then REPEAT="$2"; shift 2; fi
     CONFIGS=("$@")
     [ $# -eq 0 ] && CONFIGS=(flink-local spark-local)
+    DB=coffeeshop_bench
+    M=(mariadb -h127.0.0.1 -P"$COFFEE_DB_PORT" -ucoffee_admin -p"$COFFEE_DB_ADMIN_PASSWORD" -N -B "$DB")
+    ROWS=$("${M[@]}" -e "SELECT (SELECT COUNT(*) FROM orders) + (SELECT COUNT(*) FROM order_details)" 2>/dev/null) || ROWS=0
+    [ "$ROWS" -gt 0 ] || { echo "[bench] database $DB holds no orders: run devstack/bench-bronze.sh once first" >&2; exit 1; }
+    echo "[bench] $DB: $ROWS orders and order lines" >&2
     devstack/run-pipeline --build "${CONFIGS[@]}"
     for config in "${CONFIGS[@]}"; do
       LAKE="$REPO/.local/bench-lakehouse-$config"
-      [ -d "$LAKE/bronze/orders" ] || { echo "[bench] no bronze in $LAKE: run devstack/bench-bronze.sh $config first" >&2; exit 1; }
-      DAY=$(ls "$LAKE/bronze/orders" | sed -n 's/^_partition_date=//p' | sort | tail -1)
+      LOG="$REPO/.local/bench-medallion-design-$config.log"
       RESULTS="$REPO/.local/bench-medallion-design-$config.txt"
       : > "$RESULTS"
       for run in $(seq 1 "$REPEAT"); do
-        rm -rf "$LAKE/silver" "$LAKE/gold"
-        echo "[bench] $config: silver → gold for $DAY, run $run of $REPEAT" >&2
-        run_day "$config" "$LAKE" "$DAY" "$REPO/.local/bench-medallion-design-$config.log" | sed "s/^/run$run /" | tee -a "$RESULTS"
+        rm -rf "$LAKE"
+        echo "[bench] $config: bronze → silver → gold, run $run of $REPEAT" >&2
+        run_step "$config" "$LOG" BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" \
+          --lakehouse="$LAKE" --settleMinutes=0 | sed "s/^/run$run /" | tee -a "$RESULTS"
+        DAY=$(ls "$LAKE/bronze/orders" | sed -n 's/^_partition_date=//p' | sort | tail -1)
+        run_day "$config" "$LAKE" "$DAY" "$LOG" | sed "s/^/run$run /" | tee -a "$RESULTS"
       done
-      echo "== $config, $DAY, median of $REPEAT runs (each step its own JVM, start-up included) =="
-      for step in "${STEPS[@]}" total; do
-        printf '  %-15s %7.1f s   peak RSS %s MB\n' "$step" "$(awk -v s="$step" '$2 == s {print $3}' "$RESULTS" | median)" \
-          "$(awk -v s="$step" '$2 == s || s == "total" {print $4}' "$RESULTS" | sort -n | tail -1)"
+      # the run's total: bronze plus silver → gold
+      for run in $(seq 1 "$REPEAT"); do
+        awk -v r="run$run" '$1 == r && ($2 == "BronzeIngest" || $2 == "total") {s += $3} END {print r, "batch", s, 0}' "$RESULTS"
+      done >> "$RESULTS"
+      echo "== $config, $DAY ($ROWS orders and lines), median of $REPEAT runs (each step its own JVM, start-up included) =="
+      for step in BronzeIngest "${STEPS[@]}" batch; do
+        secs=$(awk -v s="$step" '$2 == s {print $3}' "$RESULTS" | median)
+        printf '  %-15s %7.1f s  %9.0f rows/s   peak RSS %s MB\n' "$step" "$secs" "$(awk -v r="$ROWS" -v s="$secs" 'BEGIN {print r / s}')" \
+          "$(awk -v s="$step" '$2 == s || s == "batch" {print $4}' "$RESULTS" | sort -n | tail -1)"
       done
     done
     ;;

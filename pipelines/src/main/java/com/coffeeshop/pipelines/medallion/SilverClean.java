@@ -8,6 +8,8 @@ import com.coffeeshop.pipelines.options.RestateOptions;
 import com.coffeeshop.pipelines.options.TimeZoneOptions;
 import com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot;
 import com.coffeeshop.pipelines.medallion.silver.SilverOrders;
+import com.coffeeshop.pipelines.medallion.silver.SilverTable;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaWrite;
 import com.coffeeshop.transforms.validate.DataQuality;
@@ -97,59 +99,53 @@ public class SilverClean {
     built.put("day", day.toString());
     built.put(GATE, String.valueOf(o.getMaxQuarantinedPercent()));
     Pipeline p = Pipeline.create(o);
+    SilverTable.Run silver = new SilverTable.Run(lake, day, days, quarantine);
     List<PCollection<GenericRecord>> rejected = new ArrayList<>();
     List<PCollection<KV<String, Long>>> counts = new ArrayList<>();
 
-    ReferenceSnapshot.Result categories = ReferenceSnapshot.build(p, lake, "product_category", "product_categories",
-        "category_id", day, days, new ReferenceRules.Categories(day), null, quarantine);
-    PCollectionView<Map<Integer, String>> categoryNames = asMap(categories.snapshot(), "category_id", "category");
-    // Every product of the day is checked against the day's categories: a category renamed today renames it on
-    // every product, not only on products changed today.
-    ReferenceSnapshot.Result products = ReferenceSnapshot.build(p, lake, "products", "products", "product_id", day, days,
-        new ReferenceRules.Products(day), categoryNames, quarantine);
-    ReferenceSnapshot.Result stores = ReferenceSnapshot.build(p, lake, "stores", "stores", "store_id", day, days,
-        new ReferenceRules.Stores(day), null, quarantine);
-    ReferenceSnapshot.Result paymentMethods = ReferenceSnapshot.build(p, lake, "payment_methods", "payment_methods",
-        "payment_method_id", day, days, new ReferenceRules.PaymentMethods(day), null, quarantine);
-    ReferenceSnapshot.Result customers = ReferenceSnapshot.build(p, lake, "customers", "customers", "customer_id", day, days,
-        new ReferenceRules.Customers(day), null, quarantine);
-
-    write(categories.snapshot(), lake, "product_categories", "snapshot_date", built, runId);
-    write(products.snapshot(), lake, "products", "snapshot_date", built, runId);
-    write(stores.snapshot(), lake, "stores", "snapshot_date", built, runId);
-    write(paymentMethods.snapshot(), lake, "payment_methods", "snapshot_date", built, runId);
-    write(customers.snapshot(), lake, "customers", "snapshot_date", built, runId);
-    for (ReferenceSnapshot.Result r : List.of(categories, products, stores, paymentMethods, customers)) {
-      rejected.add(r.quarantined());
-      counts.add(r.counts());
+    // Products carry their category's name: every product of the day is checked against the day's categories, so
+    // a category renamed today renames it on every product, not only on products changed today.
+    PCollectionTuple categories = p.apply("product_categories",
+        new ReferenceSnapshot(silver, "product_category", "category_id", new ReferenceRules.Categories(day)));
+    Map<String, PCollectionTuple> references = new java.util.LinkedHashMap<>();
+    references.put("product_categories", categories);
+    for (ReferenceSnapshot table : List.of(
+        new ReferenceSnapshot(silver, "products", "product_id", new ReferenceRules.Products(day))
+            .withCategories(asMap(categories.get(SilverTable.ROWS), "category_id", "category")),
+        new ReferenceSnapshot(silver, "stores", "store_id", new ReferenceRules.Stores(day)),
+        new ReferenceSnapshot(silver, "payment_methods", "payment_method_id", new ReferenceRules.PaymentMethods(day)),
+        new ReferenceSnapshot(silver, "customers", "customer_id", new ReferenceRules.Customers(day)))) {
+      references.put(table.table(), p.apply(table.table(), table));
     }
+    references.forEach((table, out) -> {
+      out.get(SilverTable.ROWS).apply("Write_" + table, table(lake, table, "snapshot_date", built, runId));
+      rejected.add(out.get(SilverTable.QUARANTINED));
+      counts.add(out.get(SilverTable.COUNTS));
+    });
 
-    SilverOrders.Result orders = SilverOrders.build(p, lake, day, days, Instant.now(), quarantine,
-        asMap(stores.snapshot(), "store_id", "store_name"),
-        asMap(paymentMethods.snapshot(), "payment_method_id", "method_name"),
-        asMap(customers.snapshot(), "customer_id", "tier"),
-        products.snapshot()
-            .apply("Map_product_id", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                .via(r -> KV.of(r.get("product_id").toString(), r.get("product_name").toString())))
-            .apply("View_product_id", View.asMap()),
-        table(lake, "orders", "order_date", built, runId), table(lake, "order_lines", "order_date", built, runId));
-    rejected.add(orders.quarantined());
-    counts.add(orders.counts());
+    PCollectionTuple orders = p.apply("orders_and_order_lines", new SilverOrders(silver, Instant.now(),
+        new SilverOrders.References(
+            asMap(references.get("stores").get(SilverTable.ROWS), "store_id", "store_name"),
+            asMap(references.get("payment_methods").get(SilverTable.ROWS), "payment_method_id", "method_name"),
+            asMap(references.get("customers").get(SilverTable.ROWS), "customer_id", "tier"),
+            references.get("products").get(SilverTable.ROWS)
+                .apply("Map_product_id", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(r -> KV.of(r.get("product_id").toString(), r.get("product_name").toString())))
+                .apply("View_product_id", View.asMap())),
+        table(lake, "orders", "order_date", built, runId), table(lake, "order_lines", "order_date", built, runId)));
+    rejected.add(orders.get(SilverTable.QUARANTINED));
+    counts.add(orders.get(SilverTable.COUNTS));
 
     PCollection<GenericRecord> allRejected = PCollectionList.of(rejected).apply("AllQuarantined", Flatten.pCollections());
-    write(allRejected, lake, "quarantine", "run_date", built, runId);
+    allRejected.apply("Write_quarantine", table(lake, "quarantine", "run_date", built, runId));
     counts.add(DataQuality.quarantined(allRejected));
-    write(DataQuality.report(PCollectionList.of(counts), TABLES, day, runId), lake, "dq_report", "run_date", built, runId);
+    DataQuality.report(PCollectionList.of(counts), TABLES, day, runId)
+        .apply("Write_dq_report", table(lake, "dq_report", "run_date", built, runId));
     return p.run();
   }
 
   /** The commit info key of the gate's threshold a day was built with: a restated day is gated with it again. */
   static final String GATE = "max_quarantined_percent";
-
-  private static void write(PCollection<GenericRecord> rows, String lake, String table, String partitionColumn,
-      Map<String, String> built, String runId) {
-    rows.apply("Write_" + table, table(lake, table, partitionColumn, built, runId));
-  }
 
   /** The write of a silver table: the day's partition replaced, the build's inputs recorded. */
   private static DeltaWrite table(String lake, String table, String partitionColumn, Map<String, String> built,

@@ -44,9 +44,6 @@ public final class OrderRules {
   public static final TupleTag<WrittenFile> LINE_FILES = new TupleTag<>("line_files") {};
   public static final TupleTag<KV<Integer, GenericRecord>> ORDER_ROWS = new TupleTag<>("order_rows") {};
   public static final TupleTag<KV<Integer, GenericRecord>> LINE_ROWS = new TupleTag<>("line_rows") {};
-  /** The data-quality counts of JoinLines: valid and superseded rows per table. */
-  public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>("counts") {};
-
   /** Row rules of an order; the output is its silver row. */
   static class OrderCheck implements java.io.Serializable {
     private final int day;
@@ -122,7 +119,7 @@ public final class OrderRules {
    * order and lines (joined to the order and priced) to their silver tables' files itself (see
    * {@link DeltaWrite#newBundle}): on Flink and Spark they never leave this step as elements, which would
    * be encoded and decoded once per output. Emits the files ({@link #ORDER_FILES}, {@link #LINE_FILES}) or a
-   * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link #COUNTS}) and every
+   * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link SilverTable#COUNTS}) and every
    * rejected row and warning ({@link Quarantine#QUARANTINED}).
    */
   static class JoinLines extends DoFn<KV<String, CoGbkResult>, WrittenFile> {
@@ -253,7 +250,7 @@ public final class OrderRules {
           DataQuality.valid("order_lines", lines.rows()), DataQuality.superseded("orders", supersededOrders),
           DataQuality.superseded("order_lines", supersededLines))) {
         if (count.getValue() > 0) {
-          c.output(COUNTS, count, at, GlobalWindow.INSTANCE);
+          c.output(SilverTable.COUNTS, count, at, GlobalWindow.INSTANCE);
         }
       }
     }

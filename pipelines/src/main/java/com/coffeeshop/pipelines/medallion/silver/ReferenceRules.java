@@ -37,6 +37,11 @@ public final class ReferenceRules {
       this.day = (int) day.toEpochDay();
     }
 
+    /** The silver table these rules make rows of. */
+    public String table() {
+      return silverTable;
+    }
+
     GenericRecord start(GenericRecord row) {
       if (schema == null) {
         schema = AvroSchemas.silver(silverTable);

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -39,46 +40,65 @@ import org.apache.beam.sdk.values.TupleTagList;
  * "rows in": each is valid or quarantined (a second version of a key with the same change time is a
  * {@code duplicate_key}); versions of earlier days were reported on their own day.
  */
-public final class ReferenceSnapshot {
-  private ReferenceSnapshot() {}
-
-  /** The snapshot rows, the quarantined rows and the data-quality counts of one table. */
-  public record Result(PCollection<GenericRecord> snapshot, PCollection<GenericRecord> quarantined,
-      PCollection<KV<String, Long>> counts) {}
-
-  static final TupleTag<GenericRecord> SNAPSHOT = new TupleTag<>("snapshot") {};
-  static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>("counts") {};
+public final class ReferenceSnapshot extends PTransform<PBegin, PCollectionTuple> {
+  private final SilverTable.Run run;
+  private final String bronzeTable;
+  private final String keyColumn;
+  private final ReferenceRules.Base rules;
+  private final PCollectionView<Map<Integer, String>> categories;
 
   /**
+   * @param bronzeTable the bronze table that holds the reference table's history
    * @param keyColumn the silver column that identifies an entity
-   * @param rules the table's row rules, producing silver rows
-   * @param categories the day's category names by id, for the products' rules; null for other tables
+   * @param rules the table's row rules, producing silver rows (the silver table is theirs)
    */
-  public static Result build(Pipeline p, String lakehouse, String bronzeTable, String silverTable, String keyColumn,
-      LocalDate day, BusinessDay days, ReferenceRules.Base rules, PCollectionView<Map<Integer, String>> categories,
-      Quarantine quarantine) {
-    String bronzePath = Lakehouse.bronze(lakehouse, bronzeTable);
+  public ReferenceSnapshot(SilverTable.Run run, String bronzeTable, String keyColumn, ReferenceRules.Base rules) {
+    this(run, bronzeTable, keyColumn, rules, null);
+  }
+
+  private ReferenceSnapshot(SilverTable.Run run, String bronzeTable, String keyColumn, ReferenceRules.Base rules,
+      PCollectionView<Map<Integer, String>> categories) {
+    this.run = run;
+    this.bronzeTable = bronzeTable;
+    this.keyColumn = keyColumn;
+    this.rules = rules;
+    this.categories = categories;
+  }
+
+  /** The day's category names by id, for the products' rules. */
+  public ReferenceSnapshot withCategories(PCollectionView<Map<Integer, String>> names) {
+    return new ReferenceSnapshot(run, bronzeTable, keyColumn, rules, names);
+  }
+
+  /** The silver table this snapshot is. */
+  public String table() {
+    return rules.table();
+  }
+
+  /** {@link SilverTable#ROWS}: the snapshot; {@link SilverTable#QUARANTINED}; {@link SilverTable#COUNTS}. */
+  @Override
+  public PCollectionTuple expand(PBegin p) {
+    String silverTable = rules.table();
+    String bronzePath = Lakehouse.bronze(run.lake(), bronzeTable);
     if (DeltaTables.latestVersion(bronzePath).isEmpty()) {
       throw new IllegalStateException("no bronze table at " + bronzePath + ": run BronzeIngest first");
     }
-    Schema silver = AvroSchemas.silver(silverTable);
-    AvroCoder<GenericRecord> silverCoder = AvroCoder.of(GenericRecord.class, silver);
     PCollectionView<List<GenericRecord>> history = p
-        .apply("ReadBronze_" + silverTable, DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable)))
-        .apply("HistoryAsList_" + silverTable, View.asList());
+        .apply("ReadBronze_" + bronzeTable, DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable)))
+        .apply("HistoryAsList", View.asList());
     List<PCollectionView<?>> sideInputs = new ArrayList<>(List.of(history));
     if (categories != null) {
       sideInputs.add(categories);
     }
-    PCollectionTuple merged = p.apply("Once_" + silverTable, Create.of(0))
-        .apply("Snapshot_" + silverTable, ParDo.of(new SnapshotFn(silverTable, keyColumn, day, days, history, categories,
-                rules, quarantine))
+    PCollectionTuple out = p.apply("Once", Create.of(0))
+        .apply("Snapshot", ParDo.of(new SnapshotFn(silverTable, keyColumn, run.day(), run.days(), history, categories,
+                rules, run.quarantine()))
             .withSideInputs(sideInputs)
-            .withOutputTags(SNAPSHOT, TupleTagList.of(COUNTS).and(Quarantine.QUARANTINED)));
-    PCollection<GenericRecord> snapshot = merged.get(SNAPSHOT).setCoder(silverCoder);
-    PCollection<GenericRecord> quarantined = merged.get(Quarantine.QUARANTINED)
-        .setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
-    return new Result(snapshot, quarantined, merged.get(COUNTS).setCoder(DataQuality.countCoder()));
+            .withOutputTags(SilverTable.ROWS, TupleTagList.of(SilverTable.COUNTS).and(SilverTable.QUARANTINED)));
+    out.get(SilverTable.ROWS).setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver(silverTable)));
+    out.get(SilverTable.QUARANTINED).setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
+    out.get(SilverTable.COUNTS).setCoder(DataQuality.countCoder());
+    return out;
   }
 
   /** The day's snapshot and the checks of the day's versions, in one pass over the table's history. */
@@ -126,8 +146,8 @@ public final class ReferenceSnapshot {
           c.output(Quarantine.QUARANTINED, quarantine.of(table, why, key, v));
         }
       }
-      c.output(COUNTS, DataQuality.in(table, in));
-      c.output(COUNTS, DataQuality.valid(table, valid));
+      c.output(SilverTable.COUNTS, DataQuality.in(table, in));
+      c.output(SilverTable.COUNTS, DataQuality.valid(table, valid));
       for (GenericRecord r : all.on(day, v -> rules.silverRow(v, names)).values()) {
         c.output(r);
       }

@@ -18,6 +18,8 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -46,44 +48,64 @@ import org.apache.beam.sdk.values.TupleTagList;
  * {@code orders} and {@code order_lines} tables by the step that checks them ({@link OrderRules.JoinLines});
  * the outputs are the quarantined rows and the data-quality counts.
  */
-public final class SilverOrders {
-  private SilverOrders() {}
+public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
+  /** The day's reference snapshots the order rules check against, as side inputs (id → name or tier). */
+  public record References(PCollectionView<Map<Integer, String>> stores,
+      PCollectionView<Map<Integer, String>> paymentMethods, PCollectionView<Map<Integer, String>> customers,
+      PCollectionView<Map<String, String>> products) implements java.io.Serializable {}
 
-  public record Result(PCollection<GenericRecord> quarantined, PCollection<KV<String, Long>> counts) {}
+  private final SilverTable.Run run;
+  private final Instant runStarted;
+  private final References references;
+  private final DeltaWrite ordersTable;
+  private final DeltaWrite linesTable;
 
   /**
+   * @param runStarted an order after it has a {@code future_timestamp}
    * @param ordersTable the write of silver {@code orders}
    * @param linesTable the write of silver {@code order_lines}
    */
-  public static Result build(Pipeline p, String lake, LocalDate day, BusinessDay days, Instant runStarted,
-      Quarantine quarantine,
-      PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
-      PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, String>> products,
-      DeltaWrite ordersTable, DeltaWrite linesTable) {
-    AvroCoder<GenericRecord> quarantineCoder = AvroCoder.of(GenericRecord.class, Quarantine.schema());
+  public SilverOrders(SilverTable.Run run, Instant runStarted, References references, DeltaWrite ordersTable,
+      DeltaWrite linesTable) {
+    this.run = run;
+    this.runStarted = runStarted;
+    this.references = references;
+    this.ordersTable = ordersTable;
+    this.linesTable = linesTable;
+  }
+
+  /** {@link SilverTable#QUARANTINED} and {@link SilverTable#COUNTS}; the rows are written here. */
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    Pipeline p = begin.getPipeline();
+    String lake = run.lake();
+    LocalDate day = run.day();
     List<KV<String, Long>> rowsIn = new ArrayList<>();
     PCollection<KV<String, GenericRecord>> bronzeOrders = readDay(p, lake, "orders", "orders", "id", day, rowsIn);
     PCollection<KV<String, GenericRecord>> bronzeLines = readDay(p, lake, "order_details", "order_lines", "order_id", day,
         rowsIn);
 
-    PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, days.end(day));
+    PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, run.days().end(day));
     TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
     TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
+    References r = references;
     PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, bronzeOrders).and(lineTag, bronzeLines)
         .apply("GroupByOrder", CoGroupByKey.create())
         .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag,
-                new OrderRules.OrderCheck(day, days, runStarted), stores, paymentMethods, customers, prices, products, days,
-                quarantine, ordersTable, linesTable))
-            .withSideInputs(stores, paymentMethods, customers, prices, products)
+                new OrderRules.OrderCheck(day, run.days(), runStarted), r.stores(), r.paymentMethods(), r.customers(),
+                prices, r.products(), run.days(), run.quarantine(), ordersTable, linesTable))
+            .withSideInputs(r.stores(), r.paymentMethods(), r.customers(), prices, r.products())
             .withOutputTags(OrderRules.ORDER_FILES, TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS)
-                .and(OrderRules.LINE_ROWS).and(OrderRules.COUNTS).and(Quarantine.QUARANTINED)));
+                .and(OrderRules.LINE_ROWS).and(SilverTable.COUNTS).and(SilverTable.QUARANTINED)));
     ordersTable.commit("Write_orders", joined.get(OrderRules.ORDER_FILES), joined.get(OrderRules.ORDER_ROWS));
     linesTable.commit("Write_order_lines", joined.get(OrderRules.LINE_FILES), joined.get(OrderRules.LINE_ROWS));
     PCollection<KV<String, Long>> counts = PCollectionList
-        .of(p.apply("OrderRowsIn", Create.of(rowsIn).withCoder(DataQuality.countCoder())))
-        .and(joined.get(OrderRules.COUNTS).setCoder(DataQuality.countCoder()))
-        .apply("OrderCounts", Flatten.pCollections());
-    return new Result(joined.get(Quarantine.QUARANTINED).setCoder(quarantineCoder), counts);
+        .of(p.apply("RowsIn", Create.of(rowsIn).withCoder(DataQuality.countCoder())))
+        .and(joined.get(SilverTable.COUNTS).setCoder(DataQuality.countCoder()))
+        .apply("Counts", Flatten.pCollections());
+    return PCollectionTuple.of(SilverTable.QUARANTINED,
+            joined.get(SilverTable.QUARANTINED).setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema())))
+        .and(SilverTable.COUNTS, counts);
   }
 
   /**
