@@ -8,7 +8,7 @@
 #       that once first to fill it): bronze → silver → gold dimensions → gold facts into a fresh lakehouse
 #       (.local/bench-lakehouse-<config>), N times (default 3) per runner config (default flink-local and
 #       spark-local); each step's time, rows/s (the day's orders and lines over the step's time) and peak RSS
-#       per run, then the medians.
+#       per run, then the medians; after each run, the gold tables' checksums (devstack/coffee gold-checksum).
 #   devstack/bench-medallion.sh history [--orders-per-day N] [runner-config]
 #       31 days of N orders a day (default 20000) in database coffeeshop_hist, bronze once, then silver → gold
 #       day by day; the first and the last day run 3 times and the medians give the cost of a day after 30 days
@@ -79,6 +79,8 @@ case "$MODE" in
           --lakehouse="$LAKE" --settleMinutes=0 | sed "s/^/run$run /" | tee -a "$RESULTS"
         DAY=$(ls "$LAKE/bronze/orders" | sed -n 's/^_partition_date=//p' | sort | tail -1)
         run_day "$config" "$LAKE" "$DAY" "$LOG" | sed "s/^/run$run /" | tee -a "$RESULTS"
+        # not timed: the gold rows, to compare across runs, runners and code versions
+        devstack/coffee gold-checksum --lakehouse "$LAKE" --date "$DAY" | sed "s/^/[gold] run$run /" >&2
       done
       # the run's total: bronze plus silver → gold
       for run in $(seq 1 "$REPEAT"); do

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       BenchGeneratorCommand.class,
       BenchLatencyCommand.class,
       LakehouseSummaryCommand.class,
+      GoldChecksumCommand.class,
       KpiReportCommand.class,
       LiveCommand.class,
       WarmCacheCommand.class,

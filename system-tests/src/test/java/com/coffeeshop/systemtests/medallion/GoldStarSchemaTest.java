@@ -225,6 +225,38 @@ class GoldStarSchemaTest {
     assertThat(out.toString(), org.hamcrest.Matchers.containsString("dim_products             27 versions,     26 current"));
   }
 
+  @Test
+  void theGoldChecksumCoversExactlyTheDaysFactsAndTellsDaysApart() throws Exception {
+    String d1 = checksumLine(D1, "fact_orders");
+    assertThat(d1, org.hamcrest.Matchers.containsString(factsD1.size() + " rows  sha256 " + sortedRowsDigest(factsD1)));
+    assertThat("another day's facts, another checksum", checksumLine(D2, "fact_orders"),
+        org.hamcrest.Matchers.containsString(factsD2.size() + " rows  sha256 " + sortedRowsDigest(factsD2)));
+    assertThat(factsD1.equals(factsD2), is(false));
+    assertThat("the same lakehouse twice, the same checksum", checksumLine(D1, "fact_orders"), is(d1));
+  }
+
+  private String checksumLine(LocalDate d, String table) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code = com.coffeeshop.tools.CoffeeCli.commandLine().setOut(new java.io.PrintWriter(out, true))
+        .execute("gold-checksum", "--lakehouse", lakehouse.toString(), "--date", d.toString());
+    assertThat(code, is(0));
+    return out.toString().lines().filter(l -> l.startsWith(table + " ")).findFirst().orElseThrow();
+  }
+
+  /** SHA-256 over the sorted SHA-256 digests (hex) of the rows' text. */
+  private static String sortedRowsDigest(List<String> rows) throws Exception {
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    List<String> digests = new ArrayList<>();
+    for (String r : rows) {
+      digests.add(hex.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(r.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+    digests.sort(null);
+    java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
+    digests.forEach(x -> all.update(x.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    return hex.formatHex(all.digest());
+  }
+
   /** MariaDB's own GROUP BY of the day, as label → value. */
   private Map<String, Long> source(String select, String groupBy, LocalDate d) throws Exception {
     Map<String, Long> m = new java.util.HashMap<>();
