@@ -42,16 +42,6 @@ public final class DataQuality {
   private static final String WARNED = "warned";
   private static final String SUPERSEDED = "superseded";
 
-  /** The rows that entered validation for {@code table}. */
-  public static PCollection<KV<String, Long>> rowsIn(String table, PCollection<GenericRecord> rows) {
-    return tag(table, IN, rows);
-  }
-
-  /** The rows of {@code table} that left validation valid. */
-  public static PCollection<KV<String, Long>> rowsValid(String table, PCollection<GenericRecord> rows) {
-    return tag(table, VALID, rows);
-  }
-
   /** A count of {@code n} rows of {@code table} that entered validation, counted where they were read. */
   public static KV<String, Long> in(String table, long n) {
     return KV.of(table + "\t" + IN, n);
@@ -78,12 +68,6 @@ public final class DataQuality {
   /** The coder of counts. */
   public static KvCoder<String, Long> countCoder() {
     return KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
-  }
-
-  private static PCollection<KV<String, Long>> tag(String table, String what, PCollection<GenericRecord> rows) {
-    return rows.apply("Count" + what + "_" + table, MapElements
-        .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-        .via(r -> KV.of(table + "\t" + what, 1L)));
   }
 
   /** Sums the counts and builds the report rows (one per table, every table even with no rows). */

@@ -1,7 +1,6 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
 import com.coffeeshop.pipelines.medallion.Lakehouse;
-import com.coffeeshop.pipelines.medallion.BusinessDay;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
