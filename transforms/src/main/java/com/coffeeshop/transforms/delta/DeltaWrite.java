@@ -93,9 +93,19 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   private String sequenceId;
   private long previousRun = -1;
 
+  /** {@link #schemaJson} parsed, once per deserialized copy (a writer DoFn opens a bundle per key on Direct). */
+  private transient Schema parsedSchema;
+
   private DeltaWrite(String tablePath, String schemaJson) {
     this.tablePath = tablePath;
     this.schemaJson = schemaJson;
+  }
+
+  private Schema schema() {
+    if (parsedSchema == null) {
+      parsedSchema = new Schema.Parser().parse(schemaJson);
+    }
+    return parsedSchema;
   }
 
   /** A copy to change: every builder method returns a new instance, never changes this one. */
@@ -339,7 +349,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
 
     private BundleFiles(DeltaWrite spec) {
       this.spec = spec;
-      this.schema = new Schema.Parser().parse(spec.schemaJson);
+      this.schema = spec.schema();
     }
 
     public void write(GenericRecord row) throws IOException {
