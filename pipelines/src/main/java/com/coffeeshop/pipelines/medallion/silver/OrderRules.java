@@ -94,26 +94,43 @@ public final class OrderRules {
     }
   }
 
-  /** A row without its key is keyed by this (no key is empty), and quarantined by {@link JoinLines}. */
+  /** A row without its key is grouped under this id (no key is empty), and quarantined by {@link JoinLines}. */
   static final String NO_KEY = "";
 
-  /** Keys a bronze row by a column; a row without it gets {@link #NO_KEY}. */
-  static class KeyBy extends DoFn<GenericRecord, KV<String, GenericRecord>> {
-    private final String column;
+  /** The order id of a bronze order ({@code id}) or line ({@code order_id}); {@link #NO_KEY} when it has none. */
+  static String orderId(GenericRecord row, String column) {
+    String key = Clean.text(row.get(column));
+    return key == null ? NO_KEY : key;
+  }
 
-    KeyBy(String column) {
+  /**
+   * Keys a bronze row by the group of its order id: a hash of the id modulo {@code groups}. The join then
+   * meets each group once, not each order id: a runner pays per key (the DirectRunner creates a bundle per
+   * key, and checks every bundle against the whole pipeline), and a group holds about
+   * {@link SilverOrders#ROWS_PER_GROUP} rows, so it is small in memory. {@link String#hashCode} is fixed by
+   * the Java spec, so every worker puts an id in the same group.
+   */
+  static class KeyBy extends DoFn<GenericRecord, KV<Integer, GenericRecord>> {
+    private final String column;
+    private final int groups;
+
+    KeyBy(String column, int groups) {
+      if (groups < 1) {
+        throw new IllegalArgumentException("groups must be at least 1, not " + groups);
+      }
       this.column = column;
+      this.groups = groups;
     }
 
     @ProcessElement
-    public void process(@Element GenericRecord row, OutputReceiver<KV<String, GenericRecord>> out) {
-      String key = Clean.text(row.get(column));
-      out.output(KV.of(key == null ? NO_KEY : key, row));
+    public void process(@Element GenericRecord row, OutputReceiver<KV<Integer, GenericRecord>> out) {
+      out.output(KV.of(Math.floorMod(orderId(row, column).hashCode(), groups), row));
     }
   }
 
   /**
-   * One order id: its bronze order versions and its bronze lines. The newest version of the order, and
+   * One group of order ids (see {@link KeyBy}): for each order id in it, its bronze order versions and its
+   * bronze lines. The newest version of the order, and
    * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions are counted
    * as superseded; two versions written at the same instant are a {@code duplicate_key}. Writes the valid
    * order and lines (joined to the order and priced) to their silver tables' files itself (see
@@ -122,7 +139,7 @@ public final class OrderRules {
    * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link SilverTable#COUNTS}) and every
    * rejected row and warning ({@link Quarantine#QUARANTINED}).
    */
-  static class JoinLines extends DoFn<KV<String, CoGbkResult>, WrittenFile> {
+  static class JoinLines extends DoFn<KV<Integer, CoGbkResult>, WrittenFile> {
     private final TupleTag<GenericRecord> orderTag;
     private final TupleTag<GenericRecord> lineTag;
     private final OrderCheck orderCheck;
@@ -183,19 +200,41 @@ public final class OrderRules {
         priceVersions = new HashMap<>(c.sideInput(prices));
         productIds = new HashMap<>(c.sideInput(products));
       }
-      String orderId = c.element().getKey();
       CoGbkResult group = c.element().getValue();
+      Map<String, List<GenericRecord>> ordersById = byOrderId(group.getAll(orderTag), "id");
+      Map<String, List<GenericRecord>> linesById = byOrderId(group.getAll(lineTag), "order_id");
+      for (Map.Entry<String, List<GenericRecord>> id : ordersById.entrySet()) {
+        join(c, id.getKey(), id.getValue(), linesById.getOrDefault(id.getKey(), List.of()));
+      }
+      for (Map.Entry<String, List<GenericRecord>> id : linesById.entrySet()) {
+        if (!ordersById.containsKey(id.getKey())) {
+          join(c, id.getKey(), List.of(), id.getValue());
+        }
+      }
+    }
+
+    private static Map<String, List<GenericRecord>> byOrderId(Iterable<GenericRecord> rows, String column) {
+      Map<String, List<GenericRecord>> byId = new HashMap<>();
+      for (GenericRecord row : rows) {
+        byId.computeIfAbsent(orderId(row, column), id -> new ArrayList<>(2)).add(row);
+      }
+      return byId;
+    }
+
+    /** One order id's bronze order versions and lines. */
+    private void join(ProcessContext c, String orderId, List<GenericRecord> orderRows, List<GenericRecord> lineRows)
+        throws IOException {
       if (NO_KEY.equals(orderId)) {
-        for (GenericRecord o : group.getAll(orderTag)) {
+        for (GenericRecord o : orderRows) {
           c.output(Quarantine.QUARANTINED, quarantine.of("orders", missingKey(o, "id"), null, o));
         }
-        for (GenericRecord line : group.getAll(lineTag)) {
+        for (GenericRecord line : lineRows) {
           c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", missingKey(line, "order_id"), null, line));
         }
         return;
       }
       GenericRecord order = null;
-      List<GenericRecord> versions = newestFirst(group.getAll(orderTag));
+      List<GenericRecord> versions = newestFirst(orderRows);
       for (int i = 0; i < versions.size(); i++) {
         GenericRecord o = versions.get(i);
         if (i == 0) {
@@ -213,7 +252,7 @@ public final class OrderRules {
         }
       }
       Map<String, Long> newestLine = new HashMap<>();
-      for (GenericRecord line : newestFirst(group.getAll(lineTag))) {
+      for (GenericRecord line : newestFirst(lineRows)) {
         String product = Clean.text(line.get("product_id"));
         String key = orderId + "|" + product;
         Long newest = newestLine.putIfAbsent(String.valueOf(product), changedAt(line));

@@ -22,6 +22,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Max;
@@ -42,8 +43,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * A day's orders and order lines: the bronze partition of the day only (never the history), the
- * order rules, then one grouping by order id that finds duplicate orders and lines, lines without a
- * valid order, and prices each line as of its order's time. The valid rows are written to the silver
+ * order rules, then one join by order id (in groups of ids, see {@link OrderRules.KeyBy}) that finds
+ * duplicate orders and lines, lines without a valid order, and prices each line as of its order's time. The valid rows are written to the silver
  * {@code orders} and {@code order_lines} tables by the step that checks them ({@link OrderRules.JoinLines});
  * the outputs are the quarantined rows and the data-quality counts.
  */
@@ -52,6 +53,13 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
   public record References(PCollectionView<Map<Integer, String>> stores,
       PCollectionView<Map<Integer, String>> paymentMethods, PCollectionView<Map<Integer, String>> customers,
       PCollectionView<Map<String, String>> products) implements java.io.Serializable {}
+
+  /**
+   * About this many bronze rows meet in one group of the join (at most {@link #MAX_GROUPS} groups): small
+   * enough to sort in memory, large enough that a runner's cost per key stays out of sight.
+   */
+  static final long ROWS_PER_GROUP = 1_000;
+  static final long MAX_GROUPS = 1 << 16;
 
   private final SilverTable.Run run;
   private final Instant runStarted;
@@ -80,15 +88,16 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     String lake = run.lake();
     LocalDate day = run.day();
     List<KV<String, Long>> rowsIn = new ArrayList<>();
-    PCollection<KV<String, GenericRecord>> bronzeOrders = readDay(p, lake, "orders", "orders", "id", day, rowsIn);
-    PCollection<KV<String, GenericRecord>> bronzeLines = readDay(p, lake, "order_details", "order_lines", "order_id", day,
-        rowsIn);
+    PCollection<GenericRecord> bronzeOrders = readDay(p, lake, "orders", "orders", day, rowsIn);
+    PCollection<GenericRecord> bronzeLines = readDay(p, lake, "order_details", "order_lines", day, rowsIn);
+    int groups = (int) Math.max(1, Math.min(MAX_GROUPS, rowsIn.stream().mapToLong(KV::getValue).sum() / ROWS_PER_GROUP));
 
     PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, run.days().end(day));
     TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
     TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
     References r = references;
-    PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, bronzeOrders).and(lineTag, bronzeLines)
+    PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, keyBy(bronzeOrders, "orders", "id", groups))
+        .and(lineTag, keyBy(bronzeLines, "order_details", "order_id", groups))
         .apply("GroupByOrder", CoGroupByKey.create())
         .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag,
                 new OrderRules.OrderCheck(day, run.days(), runStarted), r.stores(), r.paymentMethods(), r.customers(),
@@ -121,12 +130,9 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     return DeltaRead.projection(AvroSchemas.bronze(table), INPUT_COLUMNS.get(table));
   }
 
-  /**
-   * The bronze partition of {@code day}, as of the table's version now, keyed by {@code keyColumn} (see
-   * {@link OrderRules.KeyBy}); adds its row count, from the files' footers, to {@code rowsIn}.
-   */
-  private static PCollection<KV<String, GenericRecord>> readDay(Pipeline p, String lake, String table, String silverTable,
-      String keyColumn, LocalDate day, List<KV<String, Long>> rowsIn) {
+  /** The bronze partition of {@code day}, as of the table's version now; adds its row count, from the files' footers, to {@code rowsIn}. */
+  private static PCollection<GenericRecord> readDay(Pipeline p, String lake, String table, String silverTable,
+      LocalDate day, List<KV<String, Long>> rowsIn) {
     String path = Lakehouse.bronze(lake, table);
     long version = DeltaTables.latestVersion(path).orElseThrow(
         () -> new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first"));
@@ -136,11 +142,16 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
       throw new java.io.UncheckedIOException("cannot count the rows of " + path + " for " + day, e);
     }
     return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table))
-            .atVersion(version)
-            .onlyColumns(INPUT_COLUMNS.get(table))
-            .onlyPartition(day.toString()))
-        .apply("Key_" + table, ParDo.of(new OrderRules.KeyBy(keyColumn)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(GenericRecord.class, input(table))));
+        .atVersion(version)
+        .onlyColumns(INPUT_COLUMNS.get(table))
+        .onlyPartition(day.toString()));
+  }
+
+  /** Bronze rows keyed by the group of their order id ({@link OrderRules.KeyBy}). */
+  private static PCollection<KV<Integer, GenericRecord>> keyBy(PCollection<GenericRecord> rows, String table,
+      String orderIdColumn, int groups) {
+    return rows.apply("Key_" + table, ParDo.of(new OrderRules.KeyBy(orderIdColumn, groups)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(GenericRecord.class, input(table))));
   }
 
   /**
