@@ -44,8 +44,9 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * A day's orders and order lines: the bronze partition of the day only (never the history), the
  * order rules, then one join by order id (in groups of ids, see {@link OrderRules.KeyBy}) that finds
- * duplicate orders and lines, lines without a valid order, and prices each line as of its order's time. The valid rows are written to the silver
- * {@code orders} and {@code order_lines} tables by the step that checks them ({@link OrderRules.JoinLines});
+ * duplicate orders and lines, lines without a valid order, and prices each line as of its order's time.
+ * The valid rows are written to the silver {@code orders} and {@code order_lines} tables by the step that
+ * checks them ({@link OrderRules.JoinLines});
  * the outputs are the quarantined rows and the data-quality counts.
  */
 public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
@@ -130,7 +131,10 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     return DeltaRead.projection(AvroSchemas.bronze(table), INPUT_COLUMNS.get(table));
   }
 
-  /** The bronze partition of {@code day}, as of the table's version now; adds its row count, from the files' footers, to {@code rowsIn}. */
+  /**
+   * The bronze partition of {@code day}, as of the table's version now; adds its row count, from the files'
+   * footers, to {@code rowsIn}.
+   */
   private static PCollection<GenericRecord> readDay(Pipeline p, String lake, String table, String silverTable,
       LocalDate day, List<KV<String, Long>> rowsIn) {
     String path = Lakehouse.bronze(lake, table);
