@@ -1,6 +1,5 @@
 package com.coffeeshop.transforms.delta;
 
-import io.delta.standalone.Snapshot;
 import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -79,6 +78,30 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
     return new Schema.Parser().parse(schemaJson);
   }
 
+  /** The schema rows are read as (with {@link #onlyColumns}, the projection). */
+  public Schema recordSchema() {
+    return schema();
+  }
+
+  /**
+   * The files of the snapshot this read covers, relative to the table, fixed now: for a step that reads them
+   * itself with {@link #readFile} instead of applying this transform.
+   */
+  public List<String> files() {
+    return DeltaTables.files(DeltaTables.snapshot(tablePath, version, timestampMillis), minPartitionValue,
+        onlyThatPartition);
+  }
+
+  /**
+   * Reads one of {@link #files} through {@code out}, in the calling DoFn: its rows are never elements
+   * between two steps, which a runner that does not fuse steps (Flink's batch runner) would encode and
+   * decode once per step boundary.
+   */
+  public void readFile(String relative, Schema recordSchema, java.util.function.Consumer<GenericRecord> out)
+      throws IOException {
+    DeltaTables.readFile(tablePath, relative, recordSchema, projected, out);
+  }
+
   /**
    * Reads only files whose (single) partition value is at least {@code value}, compared as text:
    * for ISO dates, the partitions from that day on. Files are skipped, never opened.
@@ -94,8 +117,7 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
 
   @Override
   public PCollection<GenericRecord> expand(PBegin input) {
-    Snapshot snapshot = DeltaTables.snapshot(tablePath, version, timestampMillis);
-    List<String> files = DeltaTables.files(snapshot, minPartitionValue, onlyThatPartition);
+    List<String> files = files();
     Schema schema = new Schema.Parser().parse(schemaJson);
     return input
         .apply("ListSnapshotFiles", Create.of(files).withCoder(StringUtf8Coder.of()))

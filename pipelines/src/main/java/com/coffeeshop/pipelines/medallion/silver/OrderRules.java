@@ -21,7 +21,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import com.coffeeshop.transforms.delta.DeltaRead;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -103,33 +104,56 @@ public final class OrderRules {
     return key == null ? NO_KEY : key;
   }
 
-  /**
-   * Keys a bronze row by the group of its order id: a hash of the id modulo {@code groups}. The join then
-   * meets each group once, not each order id: a runner pays per key (the DirectRunner creates a bundle per
-   * key, and checks every bundle against the whole pipeline), and a group holds about
-   * {@link SilverOrders#ROWS_PER_GROUP} rows, so it is small in memory. {@link String#hashCode} is fixed by
-   * the Java spec, so every worker puts an id in the same group.
-   */
-  static class KeyBy extends DoFn<GenericRecord, KV<Integer, GenericRecord>> {
-    private final String column;
-    private final int groups;
+  /** The union tags of the join's input: a bronze order, a bronze line. */
+  static final int ORDER = 0;
+  static final int LINE = 1;
 
-    KeyBy(String column, int groups) {
+  /**
+   * Reads bronze files, one element (the read's index, a file) at a time, and keys each row by the group of
+   * its order id: a hash of the id modulo {@code groups}, tagged {@link #ORDER} or {@link #LINE}. The join
+   * then meets each group once, not each order id: a runner pays per key (the DirectRunner creates a bundle
+   * per key, and checks every bundle against the whole pipeline), and a group holds about
+   * {@link SilverOrders#ROWS_PER_GROUP} rows, so it is small in memory. {@link String#hashCode} is fixed by
+   * the Java spec, so every worker puts an id in the same group. Reading and keying in one step, straight
+   * into one GroupByKey, means a row is encoded once on its way to the join: Flink's batch runner does not
+   * fuse steps, and encodes every row again at each boundary.
+   */
+  static class ReadKeyed extends DoFn<KV<Integer, String>, KV<Integer, RawUnionValue>> {
+    private final List<DeltaRead> reads;
+    private final List<String> orderIdColumns;
+    private final int groups;
+    private transient List<Schema> schemas;
+
+    /** @param reads the bronze orders' and lines' reads, in union-tag order; @param orderIdColumns their order id column */
+    ReadKeyed(List<DeltaRead> reads, List<String> orderIdColumns, int groups) {
       if (groups < 1) {
         throw new IllegalArgumentException("groups must be at least 1, not " + groups);
       }
-      this.column = column;
+      this.reads = List.copyOf(reads);
+      this.orderIdColumns = List.copyOf(orderIdColumns);
       this.groups = groups;
     }
 
     @ProcessElement
-    public void process(@Element GenericRecord row, OutputReceiver<KV<Integer, GenericRecord>> out) {
-      out.output(KV.of(Math.floorMod(orderId(row, column).hashCode(), groups), row));
+    public void process(@Element KV<Integer, String> file, OutputReceiver<KV<Integer, RawUnionValue>> out)
+        throws IOException {
+      if (schemas == null) {
+        schemas = reads.stream().map(DeltaRead::recordSchema).toList();
+      }
+      int tag = file.getKey();
+      String column = orderIdColumns.get(tag);
+      reads.get(tag).readFile(file.getValue(), schemas.get(tag),
+          row -> out.output(KV.of(group(orderId(row, column), groups), new RawUnionValue(tag, row))));
     }
   }
 
+  /** The join group of an order id. */
+  static int group(String orderId, int groups) {
+    return Math.floorMod(orderId.hashCode(), groups);
+  }
+
   /**
-   * One group of order ids (see {@link KeyBy}): for each order id in it, its bronze order versions and its
+   * One group of order ids (see {@link ReadKeyed}): for each order id in it, its bronze order versions and its
    * bronze lines. The newest version of the order, and
    * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions are counted
    * as superseded; two versions written at the same instant are a {@code duplicate_key}. Writes the valid
@@ -139,9 +163,7 @@ public final class OrderRules {
    * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link SilverTable#COUNTS}) and every
    * rejected row and warning ({@link Quarantine#QUARANTINED}).
    */
-  static class JoinLines extends DoFn<KV<Integer, CoGbkResult>, WrittenFile> {
-    private final TupleTag<GenericRecord> orderTag;
-    private final TupleTag<GenericRecord> lineTag;
+  static class JoinLines extends DoFn<KV<Integer, Iterable<RawUnionValue>>, WrittenFile> {
     private final OrderCheck orderCheck;
     private final PCollectionView<Map<Integer, String>> stores;
     private final PCollectionView<Map<Integer, String>> paymentMethods;
@@ -164,13 +186,11 @@ public final class OrderRules {
     private transient Map<String, Iterable<PriceVersion>> priceVersions;
     private transient Map<String, String> productIds;
 
-    JoinLines(TupleTag<GenericRecord> orderTag, TupleTag<GenericRecord> lineTag, OrderCheck orderCheck,
+    JoinLines(OrderCheck orderCheck,
         PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
         PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, Iterable<PriceVersion>>> prices,
         PCollectionView<Map<String, String>> products, BusinessDay days, Quarantine quarantine, DeltaWrite ordersTable,
         DeltaWrite linesTable) {
-      this.orderTag = orderTag;
-      this.lineTag = lineTag;
       this.orderCheck = orderCheck;
       this.stores = stores;
       this.paymentMethods = paymentMethods;
@@ -200,9 +220,16 @@ public final class OrderRules {
         priceVersions = new HashMap<>(c.sideInput(prices));
         productIds = new HashMap<>(c.sideInput(products));
       }
-      CoGbkResult group = c.element().getValue();
-      Map<String, List<GenericRecord>> ordersById = byOrderId(group.getAll(orderTag), "id");
-      Map<String, List<GenericRecord>> linesById = byOrderId(group.getAll(lineTag), "order_id");
+      Map<String, List<GenericRecord>> ordersById = new HashMap<>();
+      Map<String, List<GenericRecord>> linesById = new HashMap<>();
+      for (RawUnionValue row : c.element().getValue()) {
+        GenericRecord r = (GenericRecord) row.getValue();
+        if (row.getUnionTag() == ORDER) {
+          ordersById.computeIfAbsent(orderId(r, "id"), id -> new ArrayList<>(2)).add(r);
+        } else {
+          linesById.computeIfAbsent(orderId(r, "order_id"), id -> new ArrayList<>(2)).add(r);
+        }
+      }
       for (Map.Entry<String, List<GenericRecord>> id : ordersById.entrySet()) {
         join(c, id.getKey(), id.getValue(), linesById.getOrDefault(id.getKey(), List.of()));
       }
@@ -211,14 +238,6 @@ public final class OrderRules {
           join(c, id.getKey(), List.of(), id.getValue());
         }
       }
-    }
-
-    private static Map<String, List<GenericRecord>> byOrderId(Iterable<GenericRecord> rows, String column) {
-      Map<String, List<GenericRecord>> byId = new HashMap<>();
-      for (GenericRecord row : rows) {
-        byId.computeIfAbsent(orderId(row, column), id -> new ArrayList<>(2)).add(row);
-      }
-      return byId;
     }
 
     /** One order id's bronze order versions and lines. */

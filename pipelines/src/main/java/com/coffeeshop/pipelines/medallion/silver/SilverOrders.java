@@ -31,19 +31,19 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * A day's orders and order lines: the bronze partition of the day only (never the history), the
- * order rules, then one join by order id (in groups of ids, see {@link OrderRules.KeyBy}) that finds
+ * order rules, then one join by order id (in groups of ids, see {@link OrderRules.ReadKeyed}) that finds
  * duplicate orders and lines, lines without a valid order, and prices each line as of its order's time.
  * The valid rows are written to the silver {@code orders} and {@code order_lines} tables by the step that
  * checks them ({@link OrderRules.JoinLines});
@@ -89,18 +89,25 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     String lake = run.lake();
     LocalDate day = run.day();
     List<KV<String, Long>> rowsIn = new ArrayList<>();
-    PCollection<GenericRecord> bronzeOrders = readDay(p, lake, "orders", "orders", day, rowsIn);
-    PCollection<GenericRecord> bronzeLines = readDay(p, lake, "order_details", "order_lines", day, rowsIn);
+    List<DeltaRead> reads = List.of(readDay(lake, "orders", "orders", day, rowsIn),
+        readDay(lake, "order_details", "order_lines", day, rowsIn));
     int groups = (int) Math.max(1, Math.min(MAX_GROUPS, rowsIn.stream().mapToLong(KV::getValue).sum() / ROWS_PER_GROUP));
+    List<KV<Integer, String>> files = new ArrayList<>();
+    for (int tag : List.of(OrderRules.ORDER, OrderRules.LINE)) {
+      reads.get(tag).files().forEach(f -> files.add(KV.of(tag, f)));
+    }
 
     PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, run.days().end(day));
-    TupleTag<GenericRecord> orderTag = new TupleTag<>("order") {};
-    TupleTag<GenericRecord> lineTag = new TupleTag<>("line") {};
     References r = references;
-    PCollectionTuple joined = KeyedPCollectionTuple.of(orderTag, keyBy(bronzeOrders, "orders", "id", groups))
-        .and(lineTag, keyBy(bronzeLines, "order_details", "order_id", groups))
-        .apply("GroupByOrder", CoGroupByKey.create())
-        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(orderTag, lineTag,
+    PCollectionTuple joined = p
+        .apply("ListBronzeFiles", Create.of(files).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("ReadBronzeByOrder", ParDo.of(new OrderRules.ReadKeyed(reads, List.of("id", "order_id"), groups)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), UnionCoder.of(List.of(
+            AvroCoder.of(GenericRecord.class, reads.get(OrderRules.ORDER).recordSchema()),
+            AvroCoder.of(GenericRecord.class, reads.get(OrderRules.LINE).recordSchema())))))
+        .apply("GroupByOrder", GroupByKey.create())
+        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(
                 new OrderRules.OrderCheck(day, run.days(), runStarted), r.stores(), r.paymentMethods(), r.customers(),
                 prices, r.products(), run.days(), run.quarantine(), ordersTable, linesTable))
             .withSideInputs(r.stores(), r.paymentMethods(), r.customers(), prices, r.products())
@@ -127,16 +134,12 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
       "order_details", List.of("order_id", "product_id", "quantity", "discount_percent", "subtotal", "is_suggestion",
           "_changed_at"));
 
-  private static Schema input(String table) {
-    return DeltaRead.projection(AvroSchemas.bronze(table), INPUT_COLUMNS.get(table));
-  }
-
   /**
-   * The bronze partition of {@code day}, as of the table's version now; adds its row count, from the files'
-   * footers, to {@code rowsIn}.
+   * The read of the bronze partition of {@code day}, as of the table's version now (the columns the rules
+   * read); adds its row count, from the files' footers, to {@code rowsIn}.
    */
-  private static PCollection<GenericRecord> readDay(Pipeline p, String lake, String table, String silverTable,
-      LocalDate day, List<KV<String, Long>> rowsIn) {
+  private static DeltaRead readDay(String lake, String table, String silverTable, LocalDate day,
+      List<KV<String, Long>> rowsIn) {
     String path = Lakehouse.bronze(lake, table);
     long version = DeltaTables.latestVersion(path).orElseThrow(
         () -> new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first"));
@@ -145,17 +148,10 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot count the rows of " + path + " for " + day, e);
     }
-    return p.apply("ReadBronze_" + table, DeltaRead.latest(path, AvroSchemas.bronze(table))
+    return DeltaRead.latest(path, AvroSchemas.bronze(table))
         .atVersion(version)
         .onlyColumns(INPUT_COLUMNS.get(table))
-        .onlyPartition(day.toString()));
-  }
-
-  /** Bronze rows keyed by the group of their order id ({@link OrderRules.KeyBy}). */
-  private static PCollection<KV<Integer, GenericRecord>> keyBy(PCollection<GenericRecord> rows, String table,
-      String orderIdColumn, int groups) {
-    return rows.apply("Key_" + table, ParDo.of(new OrderRules.KeyBy(orderIdColumn, groups)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(GenericRecord.class, input(table))));
+        .onlyPartition(day.toString());
   }
 
   /**
