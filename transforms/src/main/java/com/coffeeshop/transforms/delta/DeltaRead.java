@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -28,6 +28,9 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   private final boolean onlyThatPartition;
   /** With {@link #onlyColumns}: the schema holds only those columns, and parquet decodes only them. */
   private final boolean projected;
+  /** Files are read in byte ranges of at most this many bytes ({@link #withSplitBytes}). */
+  public static final long DEFAULT_SPLIT_BYTES = 8L << 20;
+  private long splitBytes = DEFAULT_SPLIT_BYTES;
 
   private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis, String minPartitionValue,
       boolean onlyThatPartition, boolean projected) {
@@ -45,11 +48,11 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   }
 
   public DeltaRead atVersion(long v) {
-    return new DeltaRead(tablePath, schema(), v, null, minPartitionValue, onlyThatPartition, projected);
+    return sameSplits(new DeltaRead(tablePath, schema(), v, null, minPartitionValue, onlyThatPartition, projected));
   }
 
   public DeltaRead asOf(long epochMillis) {
-    return new DeltaRead(tablePath, schema(), null, epochMillis, minPartitionValue, onlyThatPartition, projected);
+    return sameSplits(new DeltaRead(tablePath, schema(), null, epochMillis, minPartitionValue, onlyThatPartition, projected));
   }
 
   /**
@@ -57,8 +60,8 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
    * are never decoded, and the records are smaller wherever they are shuffled.
    */
   public DeltaRead onlyColumns(List<String> columns) {
-    return new DeltaRead(tablePath, projection(schema(), columns), version, timestampMillis, minPartitionValue,
-        onlyThatPartition, true);
+    return sameSplits(new DeltaRead(tablePath, projection(schema(), columns), version, timestampMillis,
+        minPartitionValue, onlyThatPartition, true));
   }
 
   /** The record schema with only {@code columns}, in the schema's order; an unknown column is refused. */
@@ -78,28 +81,47 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
     return new Schema.Parser().parse(schemaJson);
   }
 
+  private DeltaRead sameSplits(DeltaRead c) {
+    c.splitBytes = splitBytes;
+    return c;
+  }
+
   /** The schema rows are read as (with {@link #onlyColumns}, the projection). */
   public Schema recordSchema() {
     return schema();
   }
 
   /**
-   * The files of the snapshot this read covers, relative to the table, fixed now: for a step that reads them
-   * itself with {@link #readFile} instead of applying this transform.
+   * The splits of the snapshot's files this read covers ({@link #withSplitBytes}), fixed now: for a step that
+   * reads them itself with {@link #readSplit} instead of applying this transform.
    */
-  public List<String> files() {
-    return DeltaTables.files(DeltaTables.snapshot(tablePath, version, timestampMillis), minPartitionValue,
-        onlyThatPartition);
+  public List<FileSplit> splits() {
+    return DeltaTables.splits(DeltaTables.snapshot(tablePath, version, timestampMillis), minPartitionValue,
+        onlyThatPartition, splitBytes);
   }
 
   /**
-   * Reads one of {@link #files} through {@code out}, in the calling DoFn: its rows are never elements
-   * between two steps, which a runner that does not fuse steps (Flink's batch runner) would encode and
-   * decode once per step boundary.
+   * Reads one of {@link #splits} through {@code out}, in the calling DoFn: its rows are never elements
+   * between two steps.
    */
-  public void readFile(String relative, Schema recordSchema, java.util.function.Consumer<GenericRecord> out)
+  public void readSplit(FileSplit split, Schema recordSchema, java.util.function.Consumer<GenericRecord> out)
       throws IOException {
-    DeltaTables.readFile(tablePath, relative, recordSchema, projected, out);
+    DeltaTables.readSplit(tablePath, split, recordSchema, projected, out);
+  }
+
+  /**
+   * Spreads the files over workers in byte ranges of at most {@code bytes} (default {@value #DEFAULT_SPLIT_BYTES}):
+   * a file of several row groups ({@link DeltaWrite#DEFAULT_ROW_GROUP_BYTES}) is read by several workers at
+   * once, so a day held in one large file is not read by one worker while the others wait.
+   */
+  public DeltaRead withSplitBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("split bytes must be at least 1, got " + bytes);
+    }
+    DeltaRead c = new DeltaRead(tablePath, schema(), version, timestampMillis, minPartitionValue, onlyThatPartition,
+        projected);
+    c.splitBytes = bytes;
+    return c;
   }
 
   /**
@@ -107,43 +129,38 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
    * for ISO dates, the partitions from that day on. Files are skipped, never opened.
    */
   public DeltaRead fromPartition(String value) {
-    return new DeltaRead(tablePath, schema(), version, timestampMillis, value, false, projected);
+    return sameSplits(new DeltaRead(tablePath, schema(), version, timestampMillis, value, false, projected));
   }
 
   /** Reads only the files of partition {@code value} (a single-column partitioning). */
   public DeltaRead onlyPartition(String value) {
-    return new DeltaRead(tablePath, schema(), version, timestampMillis, value, true, projected);
+    return sameSplits(new DeltaRead(tablePath, schema(), version, timestampMillis, value, true, projected));
   }
 
   @Override
   public PCollection<GenericRecord> expand(PBegin input) {
-    List<String> files = files();
     Schema schema = new Schema.Parser().parse(schemaJson);
     return input
-        .apply("ListSnapshotFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
+        .apply("ListSnapshotFiles", Create.of(splits()).withCoder(SerializableCoder.of(FileSplit.class)))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("ReadParquet", ParDo.of(new ReadFileFn(tablePath, schemaJson, projected)))
+        .apply("ReadParquet", ParDo.of(new ReadFileFn(this)))
         .setCoder(AvroCoder.of(GenericRecord.class, schema));
   }
 
-  static class ReadFileFn extends DoFn<String, GenericRecord> {
-    private final String tablePath;
-    private final String schemaJson;
-    private final boolean projected;
+  static class ReadFileFn extends DoFn<FileSplit, GenericRecord> {
+    private final DeltaRead read;
     private transient Schema schema;
 
-    ReadFileFn(String tablePath, String schemaJson, boolean projected) {
-      this.tablePath = tablePath;
-      this.schemaJson = schemaJson;
-      this.projected = projected;
+    ReadFileFn(DeltaRead read) {
+      this.read = read;
     }
 
     @ProcessElement
-    public void process(@Element String relative, OutputReceiver<GenericRecord> out) throws IOException {
+    public void process(@Element FileSplit split, OutputReceiver<GenericRecord> out) throws IOException {
       if (schema == null) {
-        schema = new Schema.Parser().parse(schemaJson);
+        schema = read.recordSchema();
       }
-      DeltaTables.readFile(tablePath, relative, schema, projected, out::output);
+      read.readSplit(split, schema, out::output);
     }
   }
 }

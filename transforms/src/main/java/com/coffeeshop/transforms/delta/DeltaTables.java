@@ -178,10 +178,33 @@ public final class DeltaTables {
   }
 
   static java.util.List<String> files(Snapshot snapshot, String partition, boolean onlyThatPartition) {
+    return addFiles(snapshot, partition, onlyThatPartition).map(io.delta.standalone.actions.AddFile::getPath).sorted()
+        .toList();
+  }
+
+  private static java.util.stream.Stream<io.delta.standalone.actions.AddFile> addFiles(Snapshot snapshot,
+      String partition, boolean onlyThatPartition) {
     return snapshot.getAllFiles().stream()
         .filter(f -> partition == null || f.getPartitionValues().values().stream()
-            .allMatch(v -> onlyThatPartition ? v.equals(partition) : v.compareTo(partition) >= 0))
-        .map(io.delta.standalone.actions.AddFile::getPath).sorted().toList();
+            .allMatch(v -> onlyThatPartition ? v.equals(partition) : v.compareTo(partition) >= 0));
+  }
+
+  /**
+   * The snapshot's files (filtered as {@link #files}) cut into byte ranges of at most {@code splitBytes}, in
+   * file order: a file of several row groups is read by several workers.
+   */
+  static java.util.List<FileSplit> splits(Snapshot snapshot, String partition, boolean onlyThatPartition,
+      long splitBytes) {
+    java.util.List<FileSplit> splits = new java.util.ArrayList<>();
+    addFiles(snapshot, partition, onlyThatPartition)
+        .sorted(java.util.Comparator.comparing(io.delta.standalone.actions.AddFile::getPath))
+        .forEach(f -> {
+          long size = Math.max(f.getSize(), 1);
+          for (long start = 0; start < size; start += splitBytes) {
+            splits.add(new FileSplit(f.getPath(), start, Math.min(splitBytes, size - start)));
+          }
+        });
+    return splits;
   }
 
   /** The partition values present in the latest snapshot (single-column partitioning), sorted; empty without a table. */
@@ -226,6 +249,13 @@ public final class DeltaTables {
    */
   static void readFile(String tablePath, String relative, org.apache.avro.Schema schema, boolean projected,
       java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
+    readSplit(tablePath, new FileSplit(relative, 0, Long.MAX_VALUE), schema, projected, out);
+  }
+
+  /** Reads the row groups of one {@link FileSplit} as records of {@code schema} (see {@link #readFile}). */
+  static void readSplit(String tablePath, FileSplit split, org.apache.avro.Schema schema, boolean projected,
+      java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
+    String relative = split.relativePath();
     Configuration conf = new Configuration();
     org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, schema);
     if (projected) {
@@ -234,7 +264,7 @@ public final class DeltaTables {
     try (org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> reader =
         org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(
             org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, relative), conf))
-        .withConf(conf).build()) {
+        .withConf(conf).withFileRange(split.start(), split.start() + split.length()).build()) {
       for (org.apache.avro.generic.GenericRecord r; (r = reader.read()) != null; ) {
         out.accept(r);
       }

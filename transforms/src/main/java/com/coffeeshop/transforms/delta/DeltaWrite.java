@@ -22,11 +22,13 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Impulse;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -76,6 +78,12 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
 
   public static final int DEFAULT_SHARDS = 4;
   public static final int DEFAULT_LARGE_BUNDLE_ROWS = 50_000;
+  /**
+   * Parquet row groups of about this many (buffered, uncompressed) bytes: several per file, so a reader
+   * spreads one large file over workers ({@link DeltaRead#withSplitBytes}); parquet's default (128 MB) makes
+   * a day's file a single row group that one worker reads alone.
+   */
+  public static final long DEFAULT_ROW_GROUP_BYTES = 16L << 20;
 
   private final String tablePath;
   private final String schemaJson;
@@ -89,6 +97,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   private int shards = DEFAULT_SHARDS;
   /** A bundle of at least this many rows is written in place, without a shuffle. */
   private int largeBundleRows = DEFAULT_LARGE_BUNDLE_ROWS;
+  private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
   /** With {@link #inSequence}: the writer whose runs are numbered, and the number its last run must have. */
   private String sequenceId;
   private long previousRun = -1;
@@ -118,6 +127,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     c.replacedPartition = replacedPartition;
     c.shards = shards;
     c.largeBundleRows = largeBundleRows;
+    c.rowGroupBytes = rowGroupBytes;
     c.sequenceId = sequenceId;
     c.previousRun = previousRun;
     return c;
@@ -184,6 +194,16 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     }
     DeltaWrite c = copy();
     c.largeBundleRows = n;
+    return c;
+  }
+
+  /** The size parquet row groups are cut at (default {@value #DEFAULT_ROW_GROUP_BYTES} bytes). */
+  public DeltaWrite withRowGroupBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("row group bytes must be at least 1, got " + bytes);
+    }
+    DeltaWrite c = copy();
+    c.rowGroupBytes = bytes;
     return c;
   }
 
@@ -255,13 +275,16 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
             .apply("GroupSmallBundles", GroupByKey.create())
             .apply("WriteSmallBundles", ParDo.of(new WriteShardFn(DeltaWrite.this)))
             .setCoder(SerializableCoder.of(WrittenFile.class));
-        return PCollectionList.of(written.get(WRITTEN)).and(gathered)
+        // The commit runs once, from a single impulse, with every file of the run as a side input: a side
+        // input is complete before the step that reads it starts, on every runner. (A global combine would
+        // do the same with about ten more steps, each one a task to deploy on Flink.)
+        PCollectionView<List<WrittenFile>> allFiles = PCollectionList.of(written.get(WRITTEN)).and(gathered)
             .apply("AllFiles", Flatten.pCollections())
-            .apply("CollectFiles", replacedPartition == null
-                ? Combine.globally(new CollectFiles()).withoutDefaults()
-                : Combine.globally(new CollectFiles())) // an empty run still commits: the partition is emptied
-            .setCoder(ListCoder.of(SerializableCoder.of(WrittenFile.class)))
-            .apply("CommitToDeltaLog", ParDo.of(new CommitFn(DeltaWrite.this)));
+            .apply("FilesView", View.asList());
+        return written.getPipeline()
+            .apply("Once", Impulse.create())
+            .apply("CommitToDeltaLog", ParDo.of(new CommitFn(DeltaWrite.this, allFiles)).withSideInputs(allFiles))
+            .setCoder(VarLongCoder.of());
       }
     });
   }
@@ -309,6 +332,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
                 HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
             .withSchema(schema)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withRowGroupSize(spec.rowGroupBytes)
             .withWriteMode(ParquetFileWriter.Mode.CREATE)
             .build();
         writers.put(partition, w);
@@ -441,49 +465,23 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     }
   }
 
-  /** Gathers every file the run wrote, so one commit can add them all. */
-  static class CollectFiles extends Combine.CombineFn<WrittenFile, ArrayList<WrittenFile>, List<WrittenFile>> {
-    @Override
-    public ArrayList<WrittenFile> createAccumulator() {
-      return new ArrayList<>();
-    }
-
-    @Override
-    public ArrayList<WrittenFile> addInput(ArrayList<WrittenFile> acc, WrittenFile f) {
-      acc.add(f);
-      return acc;
-    }
-
-    @Override
-    public ArrayList<WrittenFile> mergeAccumulators(Iterable<ArrayList<WrittenFile>> accs) {
-      ArrayList<WrittenFile> all = new ArrayList<>();
-      accs.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public List<WrittenFile> extractOutput(ArrayList<WrittenFile> acc) {
-      return acc;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<ArrayList<WrittenFile>> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<WrittenFile> input) {
-      return SerializableCoder.of(new org.apache.beam.sdk.values.TypeDescriptor<ArrayList<WrittenFile>>() {});
-    }
-  }
-
   /** The run's single commit. */
-  static class CommitFn extends DoFn<List<WrittenFile>, Long> implements Serializable {
+  static class CommitFn extends DoFn<byte[], Long> implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DeltaWrite spec;
+    private final PCollectionView<List<WrittenFile>> allFiles;
 
-    CommitFn(DeltaWrite spec) {
+    CommitFn(DeltaWrite spec, PCollectionView<List<WrittenFile>> allFiles) {
       this.spec = spec;
+      this.allFiles = allFiles;
     }
 
     @ProcessElement
-    public void process(@Element List<WrittenFile> files, OutputReceiver<Long> out) throws IOException {
+    public void process(ProcessContext c) throws IOException {
+      List<WrittenFile> files = c.sideInput(allFiles);
+      if (files.isEmpty() && spec.replacedPartition == null) {
+        return; // a run with no rows commits nothing, unless it empties the partition it replaces
+      }
       DeltaLog log = DeltaLog.forTable(new Configuration(), spec.tablePath);
       OptimisticTransaction txn = log.startTransaction();
       List<String> partitionColumns = spec.partitionColumn == null ? List.of() : List.of(spec.partitionColumn);
@@ -539,7 +537,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
           Map.of("numFiles", String.valueOf(files.size()), "numOutputRows", String.valueOf(records)),
           Optional.of(JSON.writeValueAsString(info)));
       try {
-        out.output(txn.commit(actions, op, "coffeeshop-beam").getVersion());
+        c.output(txn.commit(actions, op, "coffeeshop-beam").getVersion());
       } catch (io.delta.standalone.exceptions.ConcurrentTransactionException e) {
         throw new ConcurrentRunException("another " + spec.sequenceId + " run committed to " + spec.tablePath
             + " at the same moment: this run committed nothing (" + e.getMessage() + ")");

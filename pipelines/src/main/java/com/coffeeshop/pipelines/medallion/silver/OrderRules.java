@@ -23,6 +23,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import com.coffeeshop.transforms.delta.DeltaRead;
+import com.coffeeshop.transforms.delta.FileSplit;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -109,7 +110,7 @@ public final class OrderRules {
   static final int LINE = 1;
 
   /**
-   * Reads bronze files, one element (the read's index, a file) at a time, and keys each row by the group of
+   * Reads bronze files, one element (the read's index, a split of a file) at a time, and keys each row by the group of
    * its order id: a hash of the id modulo {@code groups}, tagged {@link #ORDER} or {@link #LINE}. The join
    * then meets each group once, not each order id: a runner pays per key (the DirectRunner creates a bundle
    * per key, and checks every bundle against the whole pipeline), and a group holds about
@@ -118,7 +119,7 @@ public final class OrderRules {
    * into one GroupByKey, means a row is encoded once on its way to the join: Flink's batch runner does not
    * fuse steps, and encodes every row again at each boundary.
    */
-  static class ReadKeyed extends DoFn<KV<Integer, String>, KV<Integer, RawUnionValue>> {
+  static class ReadKeyed extends DoFn<KV<Integer, FileSplit>, KV<Integer, RawUnionValue>> {
     private final List<DeltaRead> reads;
     private final List<String> orderIdColumns;
     private final int groups;
@@ -135,14 +136,14 @@ public final class OrderRules {
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, String> file, OutputReceiver<KV<Integer, RawUnionValue>> out)
+    public void process(@Element KV<Integer, FileSplit> file, OutputReceiver<KV<Integer, RawUnionValue>> out)
         throws IOException {
       if (schemas == null) {
         schemas = reads.stream().map(DeltaRead::recordSchema).toList();
       }
       int tag = file.getKey();
       String column = orderIdColumns.get(tag);
-      reads.get(tag).readFile(file.getValue(), schemas.get(tag),
+      reads.get(tag).readSplit(file.getValue(), schemas.get(tag),
           row -> out.output(KV.of(group(orderId(row, column), groups), new RawUnionValue(tag, row))));
     }
   }

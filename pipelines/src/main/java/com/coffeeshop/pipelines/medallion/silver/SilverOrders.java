@@ -3,6 +3,7 @@ package com.coffeeshop.pipelines.medallion.silver;
 import com.coffeeshop.pipelines.medallion.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
+import com.coffeeshop.transforms.delta.FileSplit;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.DataQuality;
@@ -92,15 +93,16 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     List<DeltaRead> reads = List.of(readDay(lake, "orders", "orders", day, rowsIn),
         readDay(lake, "order_details", "order_lines", day, rowsIn));
     int groups = (int) Math.max(1, Math.min(MAX_GROUPS, rowsIn.stream().mapToLong(KV::getValue).sum() / ROWS_PER_GROUP));
-    List<KV<Integer, String>> files = new ArrayList<>();
+    List<KV<Integer, FileSplit>> splits = new ArrayList<>();
     for (int tag : List.of(OrderRules.ORDER, OrderRules.LINE)) {
-      reads.get(tag).files().forEach(f -> files.add(KV.of(tag, f)));
+      reads.get(tag).splits().forEach(f -> splits.add(KV.of(tag, f)));
     }
 
     PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, run.days().end(day));
     References r = references;
     PCollectionTuple joined = p
-        .apply("ListBronzeFiles", Create.of(files).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+        .apply("ListBronzeFiles", Create.of(splits).withCoder(KvCoder.of(VarIntCoder.of(),
+            SerializableCoder.of(FileSplit.class))))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
         .apply("ReadBronzeByOrder", ParDo.of(new OrderRules.ReadKeyed(reads, List.of("id", "order_id"), groups)))
         .setCoder(KvCoder.of(VarIntCoder.of(), UnionCoder.of(List.of(

@@ -1,0 +1,13 @@
+package com.coffeeshop.transforms.delta;
+
+import java.io.Serializable;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+
+/**
+ * A byte range of one parquet file of a table, the unit a read spreads over workers: it holds the row groups
+ * whose middle falls in {@code [start, start + length)} (parquet's rule, as Hadoop and Spark splits use), so
+ * the splits of a file read each of its rows exactly once.
+ */
+@DefaultCoder(SerializableCoder.class)
+public record FileSplit(String relativePath, long start, long length) implements Serializable {}
