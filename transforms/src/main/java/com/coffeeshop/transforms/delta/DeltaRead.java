@@ -29,7 +29,7 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   /** With {@link #onlyColumns}: the schema holds only those columns, and parquet decodes only them. */
   private final boolean projected;
   /** Files are read in byte ranges of at most this many bytes ({@link #withSplitBytes}). */
-  public static final long DEFAULT_SPLIT_BYTES = 8L << 20;
+  public static final long DEFAULT_SPLIT_BYTES = 128L << 20;
   private long splitBytes = DEFAULT_SPLIT_BYTES;
 
   private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis, String minPartitionValue,
@@ -110,9 +110,10 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   }
 
   /**
-   * Spreads the files over workers in byte ranges of at most {@code bytes} (default {@value #DEFAULT_SPLIT_BYTES}):
-   * a file of several row groups ({@link DeltaWrite#DEFAULT_ROW_GROUP_BYTES}) is read by several workers at
-   * once, so a day held in one large file is not read by one worker while the others wait.
+   * Spreads the files over workers in byte ranges of at most {@code bytes} (default {@value #DEFAULT_SPLIT_BYTES},
+   * about one row group of {@link DeltaWrite#DEFAULT_ROW_GROUP_BYTES} once compressed): a file of several row
+   * groups is read by several workers at once, so a day held in one large file is not read by one worker
+   * while the others wait. A split whose range holds no row group's middle reads nothing.
    */
   public DeltaRead withSplitBytes(long bytes) {
     if (bytes < 1) {
