@@ -110,14 +110,13 @@ public final class OrderRules {
   static final int LINE = 1;
 
   /**
-   * Reads bronze files, one element (the read's index, a split of a file) at a time, and keys each row by the group of
-   * its order id: a hash of the id modulo {@code groups}, tagged {@link #ORDER} or {@link #LINE}. The join
-   * then meets each group once, not each order id: a runner pays per key (the DirectRunner creates a bundle
-   * per key, and checks every bundle against the whole pipeline), and a group holds about
-   * {@link SilverOrders#ROWS_PER_GROUP} rows, so it is small in memory. {@link String#hashCode} is fixed by
-   * the Java spec, so every worker puts an id in the same group. Reading and keying in one step, straight
-   * into one GroupByKey, means a row is encoded once on its way to the join: Flink's batch runner does not
-   * fuse steps, and encodes every row again at each boundary.
+   * Reads bronze files, one element (the read's index, a split of a file) at a time, and keys each row by
+   * the group of its order id: a hash of the id modulo {@code groups}, tagged {@link #ORDER} or
+   * {@link #LINE}. The join then meets each group once, not each order id: a runner pays per key (the
+   * DirectRunner creates a bundle per key, and checks every bundle against the whole pipeline), and a group
+   * holds about {@link SilverOrders#ROWS_PER_GROUP} rows, so it is small in memory. {@link String#hashCode}
+   * is fixed by the Java spec, so every worker puts an id in the same group. Both tables go into one
+   * GroupByKey: a CoGroupByKey would add a step per input, a flatten and a result-building step.
    */
   static class ReadKeyed extends DoFn<KV<Integer, FileSplit>, KV<Integer, RawUnionValue>> {
     private final List<DeltaRead> reads;
