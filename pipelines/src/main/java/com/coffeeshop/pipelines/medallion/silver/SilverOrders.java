@@ -15,7 +15,6 @@ import com.coffeeshop.transforms.delta.DeltaWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
