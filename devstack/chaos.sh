@@ -7,7 +7,9 @@
 #
 # Faults, in order, each while orders are written: the job's JVM killed with SIGKILL and restarted 5 s
 # later; the job stopped while a full batch of orders is committed, then started; Kafka restarted;
-# Redis restarted empty; MariaDB restarted. Default load: 500 orders per fault (2,500 in all), 20
+# Redis restarted empty; MariaDB restarted; the job killed while Redis hangs (SIGSTOP), half a
+# fault's orders read but none of their effects done (Flink and Spark; on Spark with local[4], so
+# free task slots let Spark read on). Default load: 500 orders per fault (2,750 in all), 20
 # orders/s, 20 % eligible. Starts what it needs (services.sh up, kafka.sh up); leaves them running.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

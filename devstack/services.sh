@@ -6,6 +6,8 @@
 #   devstack/services.sh down     stop what `up` started
 #   devstack/services.sh restart mariadb|redis   stop one service and start it again (fault tests;
 #                                 Redis comes back empty, as it has no persistence here)
+#   devstack/services.sh freeze|thaw redis   hang Redis (SIGSTOP) and let it go on (SIGCONT) (fault tests: open
+#                                 connections stay open and every call times out, as with a hung server)
 #   devstack/services.sh status   say what runs and where
 #   devstack/services.sh env      print the export lines a shell or test run needs
 #
@@ -165,10 +167,19 @@ case "${1:-}" in
       *) echo "usage: $0 restart mariadb|redis" >&2; exit 2 ;;
     esac
     ;;
+  freeze|thaw)
+    [ "${2:-}" = redis ] || { echo "usage: $0 $1 redis" >&2; exit 2; }
+    pid_alive "$REDIS_DIR/redis.pid" || die "Redis does not run; start it with: $0 up"
+    if [ "$1" = freeze ]; then
+      kill -STOP "$(cat "$REDIS_DIR/redis.pid")"; log "Redis frozen (SIGSTOP): it accepts nothing until thaw"
+    else
+      kill -CONT "$(cat "$REDIS_DIR/redis.pid")"; log "Redis thawed (SIGCONT)"
+    fi
+    ;;
   status)
     if pid_alive "$DB_DIR/mysqld.pid"; then echo "mariadb  running  127.0.0.1:$DB_PORT  pid $(cat "$DB_DIR/mysqld.pid")"; else echo "mariadb  stopped"; fi
     if pid_alive "$REDIS_DIR/redis.pid"; then echo "redis    running  127.0.0.1:$REDIS_PORT  pid $(cat "$REDIS_DIR/redis.pid")"; else echo "redis    stopped"; fi
     ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|restart mariadb|redis|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|restart mariadb|redis|freeze redis|thaw redis|status|env" >&2; exit 2 ;;
 esac

@@ -165,10 +165,16 @@ public class SuggestionPipeline {
     Duration ttl = Duration.ofMillis(options.getCacheTtlMillis());
     DiscountRule discount = new DiscountRule(options.getDiscountPercent(), options.getSuggestionQuantity());
 
+    // Spark finalizes a read before its records' effects, and reads on while they run: its commits wait
+    // for Spark's own batch-completed events (SafeOffsetCommits explains the runners' differences).
+    boolean commitsWaitForBatches = options.getRunner().getName().equals("org.apache.beam.runners.spark.SparkRunner");
+    if (commitsWaitForBatches) {
+      SparkBatchCompletions.reportTo(options);
+    }
     Pipeline p = Pipeline.create(options);
 
     PCollectionTuple decoded = p
-        .apply("ReadOrderEvents", new ReadCdc(options, List.of(options.getOrdersTopic())))
+        .apply("ReadOrderEvents", new ReadCdc(options, List.of(options.getOrdersTopic()), commitsWaitForBatches))
         .apply("DecodeOrderEvents", new DecodeOrderEvents());
     PCollectionTuple evaluated = decoded.get(DecodeOrderEvents.ORDERS)
         .apply("EvaluateOrders", new EvaluateOrders(redis, ttl, db));
@@ -182,7 +188,7 @@ public class SuggestionPipeline {
         .apply("PublishSuggestions", write(options, options.getSuggestionsTopic()));
 
     PCollectionTuple reference = p
-        .apply("ReadReferenceEvents", new ReadCdc(options, options.getReferenceTopics()))
+        .apply("ReadReferenceEvents", new ReadCdc(options, options.getReferenceTopics(), commitsWaitForBatches))
         .apply("ApplyReferenceChanges", new ApplyReferenceChanges(redis));
 
     PCollectionList.of(decoded.get(DecodeOrderEvents.DEAD_LETTERS))
@@ -245,9 +251,12 @@ public class SuggestionPipeline {
     private final Options options;
     private final List<String> topics;
 
-    ReadCdc(Options options, List<String> topics) {
+    private final boolean commitsWaitForBatches;
+
+    ReadCdc(Options options, List<String> topics, boolean commitsWaitForBatches) {
       this.options = options;
       this.topics = topics;
+      this.commitsWaitForBatches = commitsWaitForBatches;
     }
 
     @Override
@@ -264,7 +273,8 @@ public class SuggestionPipeline {
           .withValueDeserializer(StringDeserializer.class)
           .withConsumerConfigUpdates(consumer)
           // Offsets reach the group only once the records' effects are done, on every runner.
-          .withConsumerFactoryFn(SafeOffsetCommits.consumerFactory())
+          .withConsumerFactoryFn(commitsWaitForBatches
+              ? SafeOffsetCommits.consumerFactoryGatedOnEffects() : SafeOffsetCommits.consumerFactory())
           .commitOffsetsInFinalize();
       return input
           .apply("ReadKafka", read)

@@ -21,14 +21,19 @@ public final class SuggestionJob {
   private Process process;
   private int unplannedRestarts;
 
-  /** A job on {@code db} in consumer group {@code group}; {@code extraArgs} override the defaults. */
+  /** A job on {@code db} in consumer group {@code group}; {@code extraArgs} override the defaults and the runner config. */
   public SuggestionJob(LandingZoneDatabase db, String group, String... extraArgs) throws IOException {
     this.log = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "suggestion-job-", ".log");
     this.args = new ArrayList<>(RunnerUnderTest.args());
     args.addAll(List.of("--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name, "--dbUser=coffee_app",
         "--dbPasswordEnv=COFFEE_APP_PASSWORD", "--kafkaBootstrap=" + KafkaTopics.bootstrap(),
         "--redisPort=" + env("COFFEE_REDIS_PORT", "6380"), "--consumerGroup=" + group, "--cacheTtlMillis=500"));
-    args.addAll(List.of(extraArgs));
+    for (String extra : extraArgs) {
+      // An extra option replaces the same option from the defaults or the runner config.
+      String name = extra.contains("=") ? extra.substring(0, extra.indexOf('=') + 1) : extra;
+      args.removeIf(a -> a.startsWith(name));
+      args.add(extra);
+    }
   }
 
   public void start() throws IOException {

@@ -14,11 +14,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** KafkaIO's commits, one finalized checkpoint late, on Kafka's own in-memory consumer. */
+/**
+ * KafkaIO's commits, one finalized checkpoint late or gated on reported effects, on Kafka's own in-memory
+ * consumer.
+ */
 class SafeOffsetCommitsTest {
   private static final TopicPartition P0 = new TopicPartition("cdc.orders", 0);
   private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(OffsetResetStrategy.LATEST);
-  private final Consumer<byte[], byte[]> consumer = SafeOffsetCommits.wrap(kafka);
+  private final Consumer<byte[], byte[]> consumer = SafeOffsetCommits.oneBehind(kafka);
 
   @AfterEach
   void rearm() {
@@ -51,6 +54,59 @@ class SafeOffsetCommitsTest {
     consumer.commitSync(Map.of(P0, new OffsetAndMetadata(55)));
     assertThat("a restart resumes at the last position whose effects were done", committed(), is(10L));
     assertThat(SafeOffsetCommits.halted(), is(true));
+  }
+
+  @Test
+  void aGatedCommitWaitsUntilTheEffectsOfEverythingReadBeforeItAreReported() throws Exception {
+    Consumer<byte[], byte[]> gated = SafeOffsetCommits.gatedOnEffects(kafka, "suggestions");
+    kafka.assign(Set.of(P0));
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(10)));
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(25)));
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(40)));
+    assertThat("Spark read three micro-batches, none of which has completed", committed(), is(nullValue()));
+
+    SafeOffsetCommits.effectsDoneUpTo(System.currentTimeMillis());
+    Thread.sleep(5);
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(55)));
+    assertThat("everything that arrived before the reported time, not the mark read after it", committed(), is(40L));
+
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(70)));
+    assertThat("nothing newer was reported done", committed(), is(40L));
+    SafeOffsetCommits.effectsDoneUpTo(System.currentTimeMillis() - 60_000);
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(85)));
+    assertThat("a late, older report does not move the gate back", committed(), is(40L));
+  }
+
+  @Test
+  void whatAClosedReaderWaitedToCommitIsCommittedByTheNextReaderOfTheGroup() throws Exception {
+    kafka.assign(Set.of(P0));
+    Consumer<byte[], byte[]> evicted = SafeOffsetCommits.gatedOnEffects(kafka, "suggestions");
+    evicted.commitSync(Map.of(P0, new OffsetAndMetadata(10)));
+    evicted.close();
+    SafeOffsetCommits.effectsDoneUpTo(System.currentTimeMillis());
+    Thread.sleep(5);
+
+    MockConsumer<byte[], byte[]> otherGroup = new MockConsumer<>(OffsetResetStrategy.LATEST);
+    otherGroup.assign(Set.of(P0));
+    SafeOffsetCommits.gatedOnEffects(otherGroup, "another-job").commitSync(Map.of(P0, new OffsetAndMetadata(40)));
+    assertThat("another group does not commit this group's offsets", otherGroup.committed(Set.of(P0)).get(P0),
+        is(nullValue()));
+
+    MockConsumer<byte[], byte[]> kafka2 = new MockConsumer<>(OffsetResetStrategy.LATEST);
+    kafka2.assign(Set.of(P0));
+    SafeOffsetCommits.gatedOnEffects(kafka2, "suggestions").commitSync(Map.of(P0, new OffsetAndMetadata(25)));
+    assertThat(kafka2.committed(Set.of(P0)).get(P0).offset(), is(10L));
+  }
+
+  @Test
+  void aGatedConsumerCommitsNothingOnceHalted() {
+    Consumer<byte[], byte[]> gated = SafeOffsetCommits.gatedOnEffects(kafka, "suggestions");
+    kafka.assign(Set.of(P0));
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(10)));
+    SafeOffsetCommits.halt("a Spark micro-batch failed");
+    SafeOffsetCommits.effectsDoneUpTo(System.currentTimeMillis());
+    gated.commitSync(Map.of(P0, new OffsetAndMetadata(25)));
+    assertThat(committed(), is(nullValue()));
   }
 
   @Test
