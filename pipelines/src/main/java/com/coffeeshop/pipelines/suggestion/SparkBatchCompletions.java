@@ -12,48 +12,87 @@ import org.apache.spark.streaming.api.java.JavaStreamingListenerBatchCompleted;
 
 /**
  * Tells {@link SafeOffsetCommits} which Spark micro-batches have had all their effects: each batch that
- * completed with every output operation done moves the gate to its batch time; a batch with a failed
- * output operation halts commits for the rest of the JVM's life.
+ * completed with every output operation done, right after the previous one, moves the gate to its
+ * batch time; a batch with a failed output operation, or a batch that never completed, halts commits
+ * for the rest of the JVM's life.
  *
  * <p>Why the batch time: Spark generates the batch of time T no earlier than T and reads its records
- * then, and it runs batches' jobs one after the other, in order. So a Kafka mark that reached the
- * consumer at time t holds only records of batches up to t, and once the batch of time T ≥ t has
- * completed, all of them have had their effects.
+ * then, and it runs batches' jobs one after the other, in order ({@code spark.streaming.concurrentJobs}
+ * 1). So a Kafka mark that reached the consumer at time t holds only records of batches up to t, and
+ * once the batch of time T ≥ t has completed, and every batch before it, all of them have had their
+ * effects. A batch whose generation failed (a read that threw) sends no completion at all, though other
+ * partitions may have finalized their reads: hence the check that completions come one interval apart.
  *
  * <p>Only loaded when the runner is Spark: Spark's classes are on the classpath only then.
  */
 final class SparkBatchCompletions extends JavaStreamingListener {
+  private final long intervalMillis;
+  private long lastCompletedMillis = -1;
+
+  SparkBatchCompletions(long intervalMillis) {
+    this.intervalMillis = intervalMillis;
+  }
 
   /**
-   * Adds the listener to the options the SparkRunner reads when it creates the streaming context.
-   *
-   * @throws IllegalArgumentException when the master is not {@code local[…]}: on a cluster the Kafka
-   *     readers run in executor JVMs, which never see the driver's batch completions, so the job could
-   *     never commit an offset and a restart would start its consumer group afresh
+   * Rejects a Spark setup the gate cannot protect, naming the option to change: a master other than
+   * {@code local[…]} (on a cluster, or {@code local-cluster}, the Kafka readers run in executor JVMs,
+   * which never see the driver's completions, so the job would never commit an offset and a restart would
+   * start its consumer group afresh), and concurrent streaming jobs (batches would complete out of order).
+   * Spark's own {@code spark.master} system property wins over {@code --sparkMaster}, so it is checked too.
    */
+  static void requireSupportedSetup(PipelineOptions options) {
+    String master = System.getProperty("spark.master", options.as(SparkContextOptions.class).getSparkMaster());
+    if (!master.equals("local") && !master.startsWith("local[")) {
+      throw new IllegalArgumentException("--sparkMaster=" + master + ": the suggestion job on Spark commits Kafka"
+          + " offsets only after Spark reports a micro-batch completed, which its readers see only in the driver's"
+          + " JVM. Run it with --sparkMaster=local[N] (N above the topics' partition count), or on the FlinkRunner"
+          + " for a cluster");
+    }
+    String concurrentJobs = System.getProperty("spark.streaming.concurrentJobs", "1");
+    if (!concurrentJobs.equals("1")) {
+      throw new IllegalArgumentException("spark.streaming.concurrentJobs=" + concurrentJobs + ": the suggestion job"
+          + " needs Spark's micro-batches to complete in order to know which Kafka offsets are safe to commit;"
+          + " leave it at 1");
+    }
+  }
+
+  /** Adds the listener to the options the SparkRunner reads when it creates the streaming context. */
   static void reportTo(PipelineOptions options) {
     SparkContextOptions spark = options.as(SparkContextOptions.class);
-    if (!spark.getSparkMaster().startsWith("local")) {
-      throw new IllegalArgumentException("--sparkMaster=" + spark.getSparkMaster() + ": the suggestion job on Spark"
-          + " commits Kafka offsets only after Spark reports a micro-batch completed, which its readers see only"
-          + " in the driver's JVM. Run it with --sparkMaster=local[N] (N above the topics' partition count), or on"
-          + " the FlinkRunner for a cluster");
-    }
     List<JavaStreamingListener> listeners = new ArrayList<>(spark.getListeners());
-    listeners.add(new SparkBatchCompletions());
+    listeners.add(new SparkBatchCompletions(spark.getBatchIntervalMillis()));
     spark.setListeners(listeners);
   }
 
   @Override
   public void onBatchCompleted(JavaStreamingListenerBatchCompleted completed) {
     JavaBatchInfo batch = completed.batchInfo();
+    long batchMillis = batch.batchTime().milliseconds();
+    String problem = problem(batch, lastCompletedMillis, intervalMillis);
+    lastCompletedMillis = batchMillis;
+    if (problem != null) {
+      SafeOffsetCommits.halt(problem);
+    } else {
+      SafeOffsetCommits.effectsDoneUpTo(batchMillis);
+    }
+  }
+
+  /**
+   * Why {@code batch} must not move the gate, or null: one of its outputs failed, or a batch between the
+   * previous completed one and it never completed.
+   */
+  static String problem(JavaBatchInfo batch, long previousMillis, long intervalMillis) {
     for (JavaOutputOperationInfo op : batch.outputOperationInfos().values()) {
       if (op.failureReason() != null) {
-        SafeOffsetCommits.halt("Spark micro-batch " + batch.batchTime() + " failed in '" + op.name() + "': "
-            + op.failureReason().lines().findFirst().orElse(""));
-        return;
+        return "Spark micro-batch " + batch.batchTime() + " failed in '" + op.name() + "': "
+            + op.failureReason().lines().findFirst().orElse("");
       }
     }
-    SafeOffsetCommits.effectsDoneUpTo(batch.batchTime().milliseconds());
+    long batchMillis = batch.batchTime().milliseconds();
+    if (previousMillis >= 0 && batchMillis != previousMillis + intervalMillis) {
+      return "Spark micro-batch " + batch.batchTime() + " completed after the one of " + previousMillis
+          + " ms, not one interval (" + intervalMillis + " ms) later: a batch in between never completed";
+    }
+    return null;
   }
 }

@@ -167,7 +167,7 @@ public class SuggestionPipeline {
 
     // Spark finalizes a read before its records' effects, and reads on while they run: its commits wait
     // for Spark's own batch-completed events (SafeOffsetCommits explains the runners' differences).
-    boolean commitsWaitForBatches = options.getRunner().getName().equals("org.apache.beam.runners.spark.SparkRunner");
+    boolean commitsWaitForBatches = onSpark(options);
     if (commitsWaitForBatches) {
       SparkBatchCompletions.reportTo(options);
     }
@@ -232,6 +232,14 @@ public class SuggestionPipeline {
     }
     new DiscountRule(o.getDiscountPercent(), o.getSuggestionQuantity());
     pickStrategy(o);
+    if (onSpark(o)) {
+      SparkBatchCompletions.requireSupportedSetup(o);
+    }
+  }
+
+  /** Whether the runner is Beam's SparkRunner (or one of its variants): Spark's classes are loaded only then. */
+  static boolean onSpark(PipelineOptions o) {
+    return o.getRunner().getName().startsWith("org.apache.beam.runners.spark.");
   }
 
   static PickStrategy pickStrategy(Options o) {

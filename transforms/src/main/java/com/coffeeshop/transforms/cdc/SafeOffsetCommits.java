@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits a KafkaIO reader's offsets to its consumer group only once the records before them have had
- * their effects, on every runner, so a restart never resumes past a record whose effects were not done.
+ * their effects (on Flink and Spark), so a restart never resumes past a record whose effects were not done.
  *
  * <p>Why: KafkaIO's {@code commitOffsetsInFinalize()} commits a checkpoint mark when the runner
  * finalizes it, and runners finalize at different moments:
@@ -47,6 +47,8 @@ public final class SafeOffsetCommits {
   private static final AtomicLong EFFECTS_DONE_UP_TO = new AtomicLong(-1);
   /** Gated offsets not committed yet: consumer group → partition → offsets, oldest first (see {@link Gate}). */
   private static final Map<String, Map<TopicPartition, Deque<Pending>>> WAITING = new HashMap<>();
+  /** The latest arrival time a gated offset got (guarded by {@link #WAITING}). */
+  private static long lastArrivalMillis = -1;
   /** Offsets a partition keeps waiting at most (a day of 1 s micro-batches); the oldest go first. */
   private static final int MAX_WAITING = 86_400;
   /** How long an offset may wait before the job is told that nothing reports completed batches. */
@@ -107,6 +109,7 @@ public final class SafeOffsetCommits {
     EFFECTS_DONE_UP_TO.set(-1);
     synchronized (WAITING) {
       WAITING.clear();
+      lastArrivalMillis = -1;
     }
   }
 
@@ -164,10 +167,15 @@ public final class SafeOffsetCommits {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> safeToCommit(Map<TopicPartition, OffsetAndMetadata> requested) {
-      long now = System.currentTimeMillis();
-      long doneUpTo = EFFECTS_DONE_UP_TO.get();
       Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
       synchronized (WAITING) {
+        long now = System.currentTimeMillis();
+        if (now < lastArrivalMillis) {
+          // Arrival times would no longer be after the batch that read them: nothing is provably safe any more.
+          halt("the wall clock stepped back " + (lastArrivalMillis - now) + " ms");
+        }
+        lastArrivalMillis = Math.max(lastArrivalMillis, now);
+        long doneUpTo = EFFECTS_DONE_UP_TO.get();
         Map<TopicPartition, Deque<Pending>> partitions = WAITING.computeIfAbsent(group, g -> new HashMap<>());
         requested.forEach((partition, offset) -> {
           Deque<Pending> waiting = partitions.computeIfAbsent(partition, q -> new ArrayDeque<>());
@@ -176,7 +184,8 @@ public final class SafeOffsetCommits {
             waiting.removeFirst(); // committing an older offset is never needed once a newer one is safe
           }
           while (!waiting.isEmpty() && waiting.peekFirst().arrivedAtMillis() <= doneUpTo) {
-            safe.put(partition, waiting.removeFirst().offset());
+            // The highest: two readers of one partition (an evicted one and its successor) may interleave.
+            safe.merge(partition, waiting.removeFirst().offset(), (a, b) -> a.offset() >= b.offset() ? a : b);
           }
           if (!warnedStale && !waiting.isEmpty() && now - waiting.peekFirst().arrivedAtMillis() > STALE_WARNING_MILLIS) {
             warnedStale = true;
