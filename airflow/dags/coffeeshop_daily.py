@@ -82,6 +82,8 @@ JAVA17_FLAGS = " ".join([
     "--add-opens=java.base/java.util=ALL-UNNAMED",
     "--add-opens=java.base/java.lang=ALL-UNNAMED",
 ])
+# A batch step's JVM also gets the throughput collector: RunnerConfig.BATCH_JVM_FLAGS (a test keeps them equal).
+BATCH_JVM_FLAGS = "-XX:+UseParallelGC"
 PIPELINES = "com.coffeeshop.pipelines.medallion."
 START_DATE = os.environ.get("COFFEESHOP_START_DATE", "2026-11-01")
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECONDS", "120")))
@@ -153,7 +155,7 @@ class MedallionStep(BeamRunJavaPipelineOperator):
             options.update(dbHost=conn.host, dbPort=str(conn.port or 3306), dbName=conn.schema,
                            dbUser=conn.login, dbPasswordEnv=PASSWORD_ENV)
             os.environ[PASSWORD_ENV] = conn.password or ""  # inherited by the java process only
-        os.environ["JDK_JAVA_OPTIONS"] = JAVA17_FLAGS
+        os.environ["JDK_JAVA_OPTIONS"] = f"{JAVA17_FLAGS} {BATCH_JVM_FLAGS}"
         self.pipeline_options = {**options, **self.pipeline_options}
         return super().execute(context)
 

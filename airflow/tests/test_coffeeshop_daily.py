@@ -87,7 +87,7 @@ def test_the_dag_imports_with_its_tasks_in_order(dag):
 
 def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
     """run-pipeline and the tests read runner-configs with RunnerConfig (Java); the DAG with its own small copy."""
-    from coffeeshop_daily import CONFIGS, JARS, JAVA17_FLAGS, read_runner_config
+    from coffeeshop_daily import BATCH_JVM_FLAGS, CONFIGS, JARS, JAVA17_FLAGS, PIPELINES, read_runner_config
     pom = (REPO / "pom.xml").read_text()
     assert JAVA17_FLAGS.split() == re.search(r"<jdk17.opens>(.*?)</jdk17.opens>", pom).group(1).split()
     assert len(CONFIGS) >= 5
@@ -101,6 +101,12 @@ def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
         assert JARS[options["runner"]] == bundle, name
         assert flags.split() == JAVA17_FLAGS.split(), name
         assert sorted(f"--{k}={v}" for k, v in options.items()) == sorted(args), name
+    # a medallion step's JVM: what run-pipeline starts it with is what the DAG sets
+    step = subprocess.run(["java", f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}", "-cp",
+                           str(REPO / "pipelines" / "target" / "classes"),
+                           "com.coffeeshop.pipelines.launch.RunnerConfig", "flink-local", PIPELINES + "SilverClean"],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    assert step[1].split() == JAVA17_FLAGS.split() + BATCH_JVM_FLAGS.split()
 
 
 def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):

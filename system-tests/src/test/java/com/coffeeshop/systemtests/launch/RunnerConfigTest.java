@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.coffeeshop.pipelines.launch.RunnerConfig;
@@ -37,6 +38,17 @@ class RunnerConfigTest {
         .matcher(Files.readString(Repo.path("pom.xml")));
     assertThat(opens.find(), is(true));
     assertThat(List.of(RunnerConfig.jvmFlags().trim().split("\\s+")), is(List.of(opens.group(1).trim().split("\\s+"))));
+  }
+
+  @Test
+  void onlyBatchJobsGetTheThroughputCollector() {
+    assertThat(List.of(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion.SilverClean").split("\\s+")),
+        hasItem("-XX:+UseParallelGC"));
+    assertThat(List.of(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.revenue.StoreDailyRevenue").split("\\s+")),
+        hasItem("-XX:+UseParallelGC"));
+    assertThat("the streaming job keeps G1's short pauses",
+        RunnerConfig.jvmFlags("com.coffeeshop.pipelines.suggestion.SuggestionPipeline"), is(RunnerConfig.jvmFlags()));
+    assertThat(RunnerConfig.jvmFlags(), not(containsString("GC")));
   }
 
   @Test
