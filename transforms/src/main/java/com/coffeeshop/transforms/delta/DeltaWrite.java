@@ -483,6 +483,13 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       if (files.isEmpty() && spec.replacedPartition == null) {
         return; // a run with no rows commits nothing, unless it empties the partition it replaces
       }
+      try (CommitLock held = CommitLock.acquire(spec.tablePath)) {
+        commit(c, files);
+      }
+    }
+
+    /** The commit itself, under the table's {@link CommitLock}: the snapshot it starts from is the latest. */
+    private void commit(ProcessContext c, List<WrittenFile> files) throws IOException {
       DeltaLog log = DeltaLog.forTable(new Configuration(), spec.tablePath);
       OptimisticTransaction txn = log.startTransaction();
       List<String> partitionColumns = spec.partitionColumn == null ? List.of() : List.of(spec.partitionColumn);
