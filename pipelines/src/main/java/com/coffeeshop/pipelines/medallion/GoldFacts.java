@@ -8,6 +8,9 @@ import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
+import com.coffeeshop.transforms.delta.FileSplit;
+import com.coffeeshop.transforms.delta.WrittenFile;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +20,20 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
@@ -66,66 +76,170 @@ public class GoldFacts {
     PCollectionView<Map<String, Iterable<GenericRecord>>> stores = versions(p, lake, "dim_stores", "store_id");
     PCollectionView<Map<String, Iterable<GenericRecord>>> payments =
         versions(p, lake, "dim_payment_methods", "payment_method_id");
-    Schema fact = AvroSchemas.gold("fact_orders");
-    p.apply("ReadSilverLines", DeltaRead.latest(lines, AvroSchemas.silver("order_lines")).onlyPartition(day.toString()))
-        .apply("JoinDimensionsAsOf", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
-          private transient Schema schema;
-          /** The dimensions, read once per instance: a bounded, globally windowed run's side inputs never change. */
-          private transient Map<String, Iterable<GenericRecord>> productVersions;
-          private transient Map<String, Iterable<GenericRecord>> storeVersions;
-          private transient Map<String, Iterable<GenericRecord>> paymentVersions;
-
-          @ProcessElement
-          public void process(ProcessContext c) {
-            if (schema == null) {
-              schema = AvroSchemas.gold("fact_orders");
-              productVersions = new java.util.HashMap<>(c.sideInput(products));
-              storeVersions = new java.util.HashMap<>(c.sideInput(stores));
-              paymentVersions = new java.util.HashMap<>(c.sideInput(payments));
-            }
-            GenericRecord line = c.element();
-            int date = (Integer) line.get("order_date");
-            GenericRecord f = new GenericData.Record(schema);
-            f.put("order_date", date);
-            f.put("order_id", line.get("order_id").toString());
-            f.put("order_ts", line.get("order_ts"));
-            f.put("customer_id", line.get("customer_id"));
-            f.put("product_key", keyAsOf(productVersions, "dim_products", "product_key", line.get("product_id"), date));
-            f.put("store_key", keyAsOf(storeVersions, "dim_stores", "store_key", line.get("store_id"), date));
-            f.put("payment_method_key", keyAsOf(paymentVersions, "dim_payment_methods", "payment_method_key",
-                line.get("payment_method_id"), date));
-            f.put("quantity", line.get("quantity"));
-            f.put("unit_price", line.get("unit_price"));
-            f.put("gross_amount", (long) (Integer) line.get("unit_price") * (Integer) line.get("quantity"));
-            f.put("subtotal", line.get("subtotal"));
-            f.put("discount_percent", line.get("discount_percent"));
-            f.put("is_suggestion", line.get("is_suggestion"));
-            c.output(f);
-          }
-        }).withSideInputs(products, stores, payments))
-        .setCoder(AvroCoder.of(GenericRecord.class, fact))
-        .apply("WriteFactOrders", DeltaWrite.to(Lakehouse.gold(lake, "fact_orders"), fact)
-            .partitionedBy("order_date")
-            .replacingPartition(day.toString())
-            .withRunId(runId)
-            .withCommitInfo(built));
+    DeltaRead lineRead = DeltaRead.latest(lines, AvroSchemas.silver("order_lines")).onlyPartition(day.toString());
+    DeltaWrite facts = DeltaWrite.to(Lakehouse.gold(lake, "fact_orders"), AvroSchemas.gold("fact_orders"))
+        .partitionedBy("order_date")
+        .replacingPartition(day.toString())
+        .withRunId(runId)
+        .withCommitInfo(built);
+    PCollectionTuple joined = p
+        .apply("ListSilverLines", Create.of(lineRead.splits()).withCoder(SerializableCoder.of(FileSplit.class)))
+        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("JoinDimensionsAsOf", ParDo.of(new JoinLines(lineRead, facts, products, stores, payments))
+            .withSideInputs(products, stores, payments)
+            .withOutputTags(JoinLines.FILES, TupleTagList.of(JoinLines.SMALL_BUNDLE_ROWS)));
+    facts.commit("WriteFactOrders", joined.get(JoinLines.FILES), joined.get(JoinLines.SMALL_BUNDLE_ROWS));
     return p.run();
   }
 
-  /** The surrogate key of the version valid on {@code date}. */
-  static int keyAsOf(Map<String, Iterable<GenericRecord>> dimension, String table, String surrogateKey, Object naturalKey,
-      int date) {
-    Iterable<GenericRecord> versions = dimension.get(String.valueOf(naturalKey));
-    if (versions != null) {
-      for (GenericRecord v : versions) {
-        Integer end = (Integer) v.get("end_date");
-        if ((Integer) v.get("start_date") <= date && (end == null || date < end)) {
-          return (Integer) v.get(surrogateKey);
+  /**
+   * Reads silver's lines of the day split by split, joins each to its dimensions' versions and writes the fact
+   * rows to the table's files itself ({@link DeltaWrite#newBundle}): a line or a fact is never an element
+   * between two steps, which Flink and Spark would encode and decode once per row. Fields are read and set
+   * by position, looked up once per instance.
+   */
+  static class JoinLines extends DoFn<FileSplit, WrittenFile> {
+    static final TupleTag<WrittenFile> FILES = new TupleTag<>("files") {};
+    static final TupleTag<KV<Integer, GenericRecord>> SMALL_BUNDLE_ROWS = new TupleTag<>("small_bundle_rows") {};
+    /** The fact columns copied from the line as they are. */
+    private static final List<String> COPIED = List.of("order_date", "order_ts", "customer_id", "quantity",
+        "unit_price", "subtotal", "discount_percent", "is_suggestion");
+
+    private final DeltaRead lines;
+    private final DeltaWrite facts;
+    private final PCollectionView<Map<String, Iterable<GenericRecord>>> products;
+    private final PCollectionView<Map<String, Iterable<GenericRecord>>> stores;
+    private final PCollectionView<Map<String, Iterable<GenericRecord>>> payments;
+    private transient Schema lineSchema;
+    private transient Schema factSchema;
+    private transient DeltaWrite.BundleFiles written;
+    /** The dimensions, read once per instance: a bounded, globally windowed run's side inputs never change. */
+    private transient AsOf productKeys;
+    private transient AsOf storeKeys;
+    private transient AsOf paymentKeys;
+    /** Field positions: COPIED in the line, then in the fact. */
+    private transient int[] copiedFrom;
+    private transient int[] copiedTo;
+    private transient int date;
+    private transient int orderId;
+    private transient int productId;
+    private transient int storeId;
+    private transient int paymentMethodId;
+    private transient int factOrderId;
+    private transient int productKey;
+    private transient int storeKey;
+    private transient int paymentMethodKey;
+    private transient int grossAmount;
+    private transient int unitPrice;
+    private transient int quantity;
+
+    JoinLines(DeltaRead lines, DeltaWrite facts, PCollectionView<Map<String, Iterable<GenericRecord>>> products,
+        PCollectionView<Map<String, Iterable<GenericRecord>>> stores,
+        PCollectionView<Map<String, Iterable<GenericRecord>>> payments) {
+      this.lines = lines;
+      this.facts = facts;
+      this.products = products;
+      this.stores = stores;
+      this.payments = payments;
+    }
+
+    @StartBundle
+    public void start() {
+      written = facts.newBundle();
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      if (lineSchema == null) {
+        setUp(c);
+      }
+      lines.readSplit(c.element(), lineSchema, line -> {
+        try {
+          written.write(fact(line));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+
+    private void setUp(ProcessContext c) {
+      lineSchema = lines.recordSchema();
+      factSchema = AvroSchemas.gold("fact_orders");
+      productKeys = new AsOf("dim_products", "product_id", "product_key", c.sideInput(products));
+      storeKeys = new AsOf("dim_stores", "store_id", "store_key", c.sideInput(stores));
+      paymentKeys = new AsOf("dim_payment_methods", "payment_method_id", "payment_method_key", c.sideInput(payments));
+      copiedFrom = COPIED.stream().mapToInt(f -> lineSchema.getField(f).pos()).toArray();
+      copiedTo = COPIED.stream().mapToInt(f -> factSchema.getField(f).pos()).toArray();
+      date = lineSchema.getField("order_date").pos();
+      orderId = lineSchema.getField("order_id").pos();
+      productId = lineSchema.getField("product_id").pos();
+      storeId = lineSchema.getField("store_id").pos();
+      paymentMethodId = lineSchema.getField("payment_method_id").pos();
+      unitPrice = lineSchema.getField("unit_price").pos();
+      quantity = lineSchema.getField("quantity").pos();
+      factOrderId = factSchema.getField("order_id").pos();
+      productKey = factSchema.getField("product_key").pos();
+      storeKey = factSchema.getField("store_key").pos();
+      paymentMethodKey = factSchema.getField("payment_method_key").pos();
+      grossAmount = factSchema.getField("gross_amount").pos();
+    }
+
+    private GenericRecord fact(GenericRecord line) {
+      int day = (Integer) line.get(date);
+      GenericData.Record f = new GenericData.Record(factSchema);
+      for (int i = 0; i < copiedFrom.length; i++) {
+        f.put(copiedTo[i], line.get(copiedFrom[i]));
+      }
+      f.put(factOrderId, line.get(orderId).toString());
+      f.put(productKey, productKeys.keyOn(line.get(productId), day));
+      f.put(storeKey, storeKeys.keyOn(line.get(storeId), day));
+      f.put(paymentMethodKey, paymentKeys.keyOn(line.get(paymentMethodId), day));
+      f.put(grossAmount, (long) (Integer) line.get(unitPrice) * (Integer) line.get(quantity));
+      return f;
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws IOException {
+      org.joda.time.Instant at = GlobalWindow.INSTANCE.maxTimestamp();
+      written.finish(f -> c.output(FILES, f, at, GlobalWindow.INSTANCE),
+          r -> c.output(SMALL_BUNDLE_ROWS, r, at, GlobalWindow.INSTANCE));
+    }
+  }
+
+  /** A dimension's versions by natural key, for the surrogate key valid on a day. */
+  static final class AsOf {
+    private record Version(int start, int end, int key) {}
+
+    private final String table;
+    private final Map<String, Version[]> versions = new java.util.HashMap<>();
+
+    /** @param byNaturalKey every version of {@code table}, by its natural key as text */
+    AsOf(String table, String naturalKey, String surrogateKey, Map<String, Iterable<GenericRecord>> byNaturalKey) {
+      this.table = table;
+      byNaturalKey.forEach((id, rows) -> {
+        List<Version> vs = new java.util.ArrayList<>();
+        for (GenericRecord v : rows) {
+          Integer end = (Integer) v.get("end_date");
+          vs.add(new Version((Integer) v.get("start_date"), end == null ? Integer.MAX_VALUE : end,
+              (Integer) v.get(surrogateKey)));
+        }
+        versions.put(id, vs.toArray(Version[]::new));
+      });
+    }
+
+    /** The surrogate key of the version of {@code naturalKey} valid on {@code date} (days since the epoch). */
+    int keyOn(Object naturalKey, int date) {
+      Version[] vs = versions.get(String.valueOf(naturalKey));
+      if (vs != null) {
+        for (Version v : vs) {
+          if (v.start() <= date && date < v.end()) {
+            return v.key();
+          }
         }
       }
+      throw new IllegalStateException(table + " has no version of " + naturalKey + " valid on " + LocalDate.ofEpochDay(date)
+          + ": run GoldDimensions --date=" + LocalDate.ofEpochDay(date) + " first");
     }
-    throw new IllegalStateException(table + " has no version of " + naturalKey + " valid on " + LocalDate.ofEpochDay(date)
-        + ": run GoldDimensions --date=" + LocalDate.ofEpochDay(date) + " first");
   }
 
   /** Every version of a dimension, by natural key, as a side input. */
