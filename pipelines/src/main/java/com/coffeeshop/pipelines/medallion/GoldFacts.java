@@ -165,9 +165,9 @@ public class GoldFacts {
     private void setUp(ProcessContext c) {
       lineSchema = lines.recordSchema();
       factSchema = AvroSchemas.gold("fact_orders");
-      productKeys = new AsOf("dim_products", "product_id", "product_key", c.sideInput(products));
-      storeKeys = new AsOf("dim_stores", "store_id", "store_key", c.sideInput(stores));
-      paymentKeys = new AsOf("dim_payment_methods", "payment_method_id", "payment_method_key", c.sideInput(payments));
+      productKeys = new AsOf("dim_products", "product_key", c.sideInput(products));
+      storeKeys = new AsOf("dim_stores", "store_key", c.sideInput(stores));
+      paymentKeys = new AsOf("dim_payment_methods", "payment_method_key", c.sideInput(payments));
       copiedFrom = COPIED.stream().mapToInt(f -> lineSchema.getField(f).pos()).toArray();
       copiedTo = COPIED.stream().mapToInt(f -> factSchema.getField(f).pos()).toArray();
       date = lineSchema.getField("order_date").pos();
@@ -214,7 +214,7 @@ public class GoldFacts {
     private final Map<String, Version[]> versions = new java.util.HashMap<>();
 
     /** @param byNaturalKey every version of {@code table}, by its natural key as text */
-    AsOf(String table, String naturalKey, String surrogateKey, Map<String, Iterable<GenericRecord>> byNaturalKey) {
+    AsOf(String table, String surrogateKey, Map<String, Iterable<GenericRecord>> byNaturalKey) {
       this.table = table;
       byNaturalKey.forEach((id, rows) -> {
         List<Version> vs = new java.util.ArrayList<>();
