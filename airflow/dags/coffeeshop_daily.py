@@ -9,7 +9,8 @@ from the gold tables, written by ``coffee kpi-report`` of the operator tools' ja
 Each run is one day of the chain's time zone (``COFFEESHOP_TIME_ZONE``): its data interval is that
 day, midnight to midnight, and that day is passed to every layer after bronze as ``--date`` (not
 ``ds``, which is the UTC date). The run starts when the day ends, and its first task waits 30 more
-minutes, so the day's last rows have settled into bronze (``settle_minutes``, 10, is below those 30).
+minutes (``COFFEESHOP_SETTLE_WAIT_MINUTES``), so the day's last rows have settled into bronze
+(``settle_minutes``, 10, is below those 30).
 Bronze always ingests what MySQL changed since its stored watermark, up to ``settle_minutes`` before
 now, so a backfill finds bronze already holding its day. Silver and gold for a day are computed from
 bronze's whole history, so days can run in any order, again, or late, with the same tables; rows that
@@ -38,7 +39,8 @@ the environment of the workers:
 - ``COFFEESHOP_TIME_ZONE``: the chain's reporting time zone (default ``Asia/Ho_Chi_Minh``): the DAG's
   days are that zone's, and every step gets it as ``--timeZone``;
 - ``COFFEESHOP_START_DATE``: the first day the DAG runs (catch-up runs every day from it; default 2026-11-01);
-- ``COFFEESHOP_RETRY_DELAY_SECONDS``: the first retry's delay (default 120, doubling after).
+- ``COFFEESHOP_RETRY_DELAY_SECONDS``: the first retry's delay (default 120, doubling after);
+- ``COFFEESHOP_SETTLE_WAIT_MINUTES``: how long after its day's end a run's first task waits (default 30).
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ BATCH_JVM_FLAGS = "-XX:+UseParallelGC"
 PIPELINES = "com.coffeeshop.pipelines.medallion."
 START_DATE = os.environ.get("COFFEESHOP_START_DATE", "2026-11-01")
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECONDS", "120")))
+# How long after its day's end a run starts reading: the day's last rows settle into MySQL meanwhile.
+SETTLE_WAIT = timedelta(minutes=int(os.environ.get("COFFEESHOP_SETTLE_WAIT_MINUTES", "30")))
 
 
 def chain_day(moment, zone: str = TIME_ZONE) -> str:
@@ -200,9 +204,8 @@ with DAG(
     user_defined_macros={"chain_day": chain_day},
 ) as dag:
     day = {"lakehouse": LAKEHOUSE, "date": "{{ chain_day(data_interval_start) }}", "timeZone": TIME_ZONE}
-    # The day's last rows settle into MySQL: 30 min after the day's end (at once for a day long past).
-    settled = TimeDeltaSensor(task_id="day_settled", delta=timedelta(minutes=30), mode="reschedule",
-                              poke_interval=60)
+    # The day's last rows settle into MySQL: SETTLE_WAIT (30 min) after the day's end (at once for a day long past).
+    settled = TimeDeltaSensor(task_id="day_settled", delta=SETTLE_WAIT, mode="reschedule", poke_interval=60)
     bronze = MedallionStep(task_id="bronze", job="BronzeIngest", landing_zone=True,
                            pipeline_options={"lakehouse": LAKEHOUSE, "timeZone": TIME_ZONE,
                                              "settleMinutes": "{{ params.settle_minutes }}"})

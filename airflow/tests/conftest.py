@@ -22,6 +22,9 @@ os.environ["COFFEESHOP_LAKEHOUSE"] = str(HOME / "lakehouse")
 os.environ["COFFEESHOP_RUNNER_CONFIG"] = "direct"
 os.environ["COFFEESHOP_TIME_ZONE"] = "UTC"  # the tests' day is today's UTC date, whatever the hour of the run
 os.environ["COFFEESHOP_RETRY_DELAY_SECONDS"] = "3"  # a failed task's retry comes quickly in the tests
+# The tests' orders are written before their runs start: a run of a day that ended minutes ago (a test just after
+# midnight) starts at once instead of 30 minutes after the day's end.
+os.environ["COFFEESHOP_SETTLE_WAIT_MINUTES"] = "0"
 
 for name in ("COFFEE_DB_HOST", "COFFEE_DB_PORT", "COFFEE_DB_ADMIN_USER", "COFFEE_DB_ADMIN_PASSWORD", "COFFEE_BATCH_PASSWORD"):
     if name not in os.environ:

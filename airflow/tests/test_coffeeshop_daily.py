@@ -46,9 +46,10 @@ def landing_zone():
 
 
 def orders_placed_yesterday(db: str) -> None:
-    """The generator places orders now: move today's orders to the same time yesterday (MySQL stamps the
-    change, so bronze reads them as new)."""
-    sql(db, "UPDATE orders SET `timestamp` = `timestamp` - INTERVAL 1 DAY WHERE `timestamp` >= UTC_DATE()")
+    """The generator places orders now: move the orders just generated to the same time of day on DAY (MySQL
+    stamps the change, so bronze reads them as new)."""
+    sql(db, f"UPDATE orders SET `timestamp` = TIMESTAMP('{DAY}', TIME(`timestamp`))"
+            " WHERE `timestamp` >= UTC_TIMESTAMP() - INTERVAL 30 MINUTE")
 
 
 def run(dag, **params):

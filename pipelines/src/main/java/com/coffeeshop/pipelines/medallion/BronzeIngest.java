@@ -256,7 +256,8 @@ public class BronzeIngest {
     if (source.table().equals("products")) {
       observe(p, db, source, Lakehouse.bronze(lakehouse(path), OBSERVATIONS), to, days, runId);
     }
-    rows.apply("Write" + name, DeltaWrite.to(path, schema)
+    // orders and order details in buckets of the order id: silver joins them a bucket at a time, without a shuffle
+    rows.apply("Write" + name, OrderBuckets.layout(source.table(), DeltaWrite.to(path, schema))
         .partitionedBy("_partition_date")
         .withRunId(runId)
         .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),

@@ -1,17 +1,23 @@
 package com.coffeeshop.systemtests.medallion;
 
-import com.coffeeshop.systemtests.testing.OnEveryRunner;
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
-import com.coffeeshop.pipelines.medallion.SilverClean;
-import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.coffeeshop.pipelines.medallion.BronzeIngest;
+import com.coffeeshop.pipelines.medallion.DataQualityGate;
+import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.systemtests.testing.Failures;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.systemtests.testing.Medallion;
+import com.coffeeshop.systemtests.testing.OnEveryRunner;
+import com.coffeeshop.systemtests.testing.RunnerUnderTest;
+import com.coffeeshop.transforms.delta.DeltaTables;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -20,7 +26,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -325,6 +333,34 @@ class GoldStarSchemaTest {
       }
       assertThat(png + " has bars drawn", barPixels > 100, is(true));
     }
+  }
+
+  /**
+   * A facts run that fails part-way (a line of the day whose product has no dimension version: silver changed
+   * after the dimensions were built) commits nothing: gold is as it was, whatever files its workers wrote.
+   * Once silver is rebuilt, the next run builds the day as before.
+   */
+  @Test
+  void aFactsRunThatFailsCommitsNothingAndTheNextRunBuildsTheDay() throws Exception {
+    String table = Lakehouse.gold(lakehouse.toString(), "fact_orders");
+    Optional<Long> version = DeltaTables.latestVersion(table);
+    List<String> before = medallion.goldRows("fact_orders").stream().map(Object::toString).sorted().toList();
+    GenericRecord line = new GenericData.Record(AvroSchemas.silver("order_lines"));
+    GenericRecord model = medallion.silverRows("order_lines", D2).get(0);
+    model.getSchema().getFields().forEach(f -> line.put(f.name(), model.get(f.name())));
+    line.put("product_id", "ZZ99");
+    medallion.appendSilver("order_lines", List.of(line));
+
+    Throwable failed = assertThrows(Throwable.class, () -> medallion.facts(D2));
+    assertThat(Failures.messages(failed), containsString("no version of ZZ99 valid on " + D2
+        + ": run GoldDimensions --date=" + D2 + " first"));
+    assertThat("the failed run committed nothing", DeltaTables.latestVersion(table), is(version));
+    assertThat(medallion.goldRows("fact_orders").stream().map(Object::toString).sorted().toList(), is(before));
+
+    medallion.silver(D2); // rebuilt from bronze: the line is gone
+    medallion.facts(D2);
+    assertThat(facts(D2), is(factsD2));
+    assertThat(facts(D1), is(factsD1));
   }
 
   @Test

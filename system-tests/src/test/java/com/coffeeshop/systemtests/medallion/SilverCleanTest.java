@@ -12,7 +12,10 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.systemtests.testing.Medallion;
+import com.coffeeshop.transforms.delta.DeltaTables;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -121,6 +124,59 @@ class SilverCleanTest {
         line("", "CF01", "1", "0", "29000", "0"),
         line("O2", "CF03", "1", "0", "30000", "yes")));
     medallion.silver(DAY, "--maxQuarantinedPercent=100");
+  }
+
+  /**
+   * The fixture's bronze rows copied twice: as they are, and with orders and order details in buckets of the order
+   * id as bronze writes them (in two commits, as a late run adds rows to a day). Both give the same silver, the
+   * second joined a bucket at a time instead of after a shuffle. Then a late order and line appended to both
+   * without bucket tags (a mixed day) make silver take the shuffle again, and the two still agree.
+   */
+  @Test
+  void bronzeInBucketsOfTheOrderIdGivesTheSameSilver(@TempDir Path copies) throws Exception {
+    Medallion plain = new Medallion(copies.resolve("plain").toString());
+    Medallion bucketed = new Medallion(copies.resolve("bucketed").toString());
+    for (String table : List.of("product_category", "products", "stores", "payment_methods", "customers", "orders",
+        "order_details")) {
+      List<GenericRecord> rows = DeltaTables.readSmall(Lakehouse.bronze(lakehouse.toString(), table),
+          AvroSchemas.bronze(table), null);
+      int half = rows.size() / 2;
+      plain.appendBronze(table, rows);
+      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(0, half));
+      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(half, rows.size()));
+    }
+    assertThat("the fixture's files have no buckets", plain.bronzeBucketedByOrder(DAY), is(false));
+    assertThat(bucketed.bronzeBucketedByOrder(DAY), is(true));
+    assertSameSilver(plain, bucketed);
+
+    for (Medallion lake : List.of(plain, bucketed)) {
+      lake.appendBronze("orders", List.of(bronzeRow("orders", DAY, order("O10", "2026-11-10 11:00:00", "1", "1", "1"))));
+      lake.appendBronze("order_details", List.of(bronzeRow("order_details", DAY, line("O10", "CF01", "1", "0", "29000", "0"))));
+    }
+    assertThat("a day with files outside the buckets", bucketed.bronzeBucketedByOrder(DAY), is(false));
+    assertSameSilver(plain, bucketed);
+    assertThat(bucketed.silverRows("order_lines", DAY).stream().anyMatch(l -> l.get("order_id").toString().equals("O10")),
+        is(true));
+  }
+
+  private static void assertSameSilver(Medallion plain, Medallion bucketed) throws Exception {
+    plain.silver(DAY, "--maxQuarantinedPercent=100");
+    bucketed.silver(DAY, "--maxQuarantinedPercent=100");
+    for (String table : List.of("orders", "order_lines", "quarantine", "dq_report")) {
+      List<String> expected = withoutRunIds(plain.silverRows(table, DAY));
+      assertThat(table + " has rows", expected.isEmpty(), is(false));
+      assertThat(table, withoutRunIds(bucketed.silverRows(table, DAY)), is(expected));
+    }
+  }
+
+  private static List<String> withoutRunIds(List<GenericRecord> rows) {
+    return rows.stream().map(r -> {
+      GenericRecord copy = new org.apache.avro.generic.GenericData.Record((org.apache.avro.generic.GenericData.Record) r, true);
+      if (copy.getSchema().getField("run_id") != null) {
+        copy.put("run_id", null);
+      }
+      return copy.toString();
+    }).sorted().toList();
   }
 
   private static String show(GenericRecord q) {

@@ -6,10 +6,13 @@ import static org.hamcrest.Matchers.is;
 import com.coffeeshop.pipelines.medallion.GoldDimensions;
 import com.coffeeshop.pipelines.medallion.GoldFacts;
 import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.OrderBuckets;
 import com.coffeeshop.pipelines.medallion.SilverClean;
 import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
+import com.coffeeshop.transforms.delta.FileSplit;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
@@ -23,6 +26,7 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
 
 /** Runs the silver and gold steps on the runner under test, and writes or reads lakehouse tables directly. */
 public final class Medallion {
@@ -111,10 +115,42 @@ public final class Medallion {
 
   /** Appends rows to a bronze table, as a bronze run would. */
   public void appendBronze(String table, List<GenericRecord> rows) {
+    append(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table), "_partition_date", rows);
+  }
+
+  /** Appends rows to a bronze table as a bronze run does: orders and order details in buckets of the order id. */
+  public void appendBronzeAsBronzeWrites(String table, List<GenericRecord> rows) {
     Schema schema = AvroSchemas.bronze(table);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, schema)))
-        .apply(DeltaWrite.to(Lakehouse.bronze(lakehouse, table), schema).partitionedBy("_partition_date"));
+        .apply(OrderBuckets.layout(table, DeltaWrite.to(Lakehouse.bronze(lakehouse, table), schema))
+            .partitionedBy("_partition_date"));
+    p.run().waitUntilFinish();
+  }
+
+  /** Whether every file of the day's bronze orders and order details is in a bucket of the order id. */
+  public boolean bronzeBucketedByOrder(LocalDate day) {
+    List<KV<Integer, FileSplit>> splits = new java.util.ArrayList<>();
+    List<String> tables = List.of("orders", "order_details");
+    for (int tag = 0; tag < tables.size(); tag++) {
+      String table = tables.get(tag);
+      for (FileSplit s : DeltaRead.latest(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table))
+          .onlyPartition(day.toString()).splits()) {
+        splits.add(KV.of(tag, s));
+      }
+    }
+    return OrderBuckets.of(splits).isPresent();
+  }
+
+  /** Appends rows to a silver table of the order days ({@code orders}, {@code order_lines}). */
+  public void appendSilver(String table, List<GenericRecord> rows) {
+    append(Lakehouse.silver(lakehouse, table), AvroSchemas.silver(table), "order_date", rows);
+  }
+
+  private static void append(String path, Schema schema, String partitionColumn, List<GenericRecord> rows) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, schema)))
+        .apply(DeltaWrite.to(path, schema).partitionedBy(partitionColumn));
     p.run().waitUntilFinish();
   }
 }

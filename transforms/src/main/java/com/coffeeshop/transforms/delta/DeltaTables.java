@@ -201,7 +201,7 @@ public final class DeltaTables {
         .forEach(f -> {
           long size = Math.max(f.getSize(), 1);
           for (long start = 0; start < size; start += splitBytes) {
-            splits.add(new FileSplit(f.getPath(), start, Math.min(splitBytes, size - start)));
+            splits.add(new FileSplit(f.getPath(), start, Math.min(splitBytes, size - start), f.getTags()));
           }
         });
     return splits;
@@ -249,7 +249,7 @@ public final class DeltaTables {
    */
   static void readFile(String tablePath, String relative, org.apache.avro.Schema schema, boolean projected,
       java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
-    readSplit(tablePath, new FileSplit(relative, 0, Long.MAX_VALUE), schema, projected, out);
+    readSplit(tablePath, new FileSplit(relative, 0, Long.MAX_VALUE, Map.of()), schema, projected, out);
   }
 
   /** Reads the row groups of one {@link FileSplit} as records of {@code schema} (see {@link #readFile}). */

@@ -33,6 +33,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -71,6 +72,9 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  * a day gives the same table). A run with no rows commits nothing. The commit's user metadata holds
  * {@code commitInfo} as JSON (run id, source watermark range…), read back with
  * {@link DeltaTables#userMetadata}. Emits the committed version.
+ *
+ * <p>Buckets ({@link #bucketedBy}): each file then holds the rows of one bucket of a key, named in the file's
+ * Delta tags, so a reader can join two tables bucketed alike one bucket at a time, without a shuffle.
  */
 public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollection<Long>> {
   /** How a run's rows relate to what the table holds. */
@@ -102,6 +106,10 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   /** With {@link #inSequence}: the writer whose runs are numbered, and the number its last run must have. */
   private String sequenceId;
   private long previousRun = -1;
+  /** With {@link #bucketedBy}: the bucketing's name (its tag value), its key and number of buckets. */
+  private String bucketing;
+  private SerializableFunction<GenericRecord, String> bucketKey;
+  private int buckets;
 
   /** {@link #schemaJson} parsed, once per deserialized copy (a writer DoFn opens a bundle per key on Direct). */
   private transient Schema parsedSchema;
@@ -131,6 +139,9 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     c.rowGroupBytes = rowGroupBytes;
     c.sequenceId = sequenceId;
     c.previousRun = previousRun;
+    c.bucketing = bucketing;
+    c.bucketKey = bucketKey;
+    c.buckets = buckets;
     return c;
   }
 
@@ -206,6 +217,38 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     DeltaWrite c = copy();
     c.rowGroupBytes = bytes;
     return c;
+  }
+
+  /** The Delta tag of a bucketed file that names its bucketing ({@code <name>/<buckets>}). */
+  public static final String BUCKETING_TAG = "bucketing";
+  /** The Delta tag of a bucketed file that holds its bucket, {@code 0..buckets-1}. */
+  public static final String BUCKET_TAG = "bucket";
+
+  /**
+   * Writes each partition's rows in files of one bucket each: a row's bucket is {@link #bucketOf} its
+   * {@code key}, and every file carries the tags {@value #BUCKETING_TAG} = {@code name/buckets} and
+   * {@value #BUCKET_TAG} = its bucket. Small bundles' rows are gathered by bucket, so a run writes at most
+   * {@code buckets} such files per partition. Two tables written with the same name, key values and number
+   * hold each key in the same bucket.
+   */
+  public DeltaWrite bucketedBy(String name, int buckets, SerializableFunction<GenericRecord, String> key) {
+    if (buckets < 1) {
+      throw new IllegalArgumentException("buckets must be at least 1, got " + buckets);
+    }
+    DeltaWrite c = copy();
+    c.bucketing = name + "/" + buckets;
+    c.bucketKey = key;
+    c.buckets = buckets;
+    return c;
+  }
+
+  /** The bucket of a key among {@code buckets}: {@link String#hashCode} is fixed by the Java spec, on every worker. */
+  public static int bucketOf(String key, int buckets) {
+    return Math.floorMod(key.hashCode(), buckets);
+  }
+
+  private int bucketOf(GenericRecord row) {
+    return bucketOf(bucketKey.apply(row), buckets);
   }
 
   /** Names the run: part of every file name and of the commit info. */
@@ -305,13 +348,23 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     return value.toString();
   }
 
-  /** One new parquet file per partition that rows are written to; {@link #close} lists them. */
+  /** One new parquet file per partition (and bucket) that rows are written to; {@link #close} lists them. */
   static class PartitionFiles {
     private final DeltaWrite spec;
     private final Schema schema;
-    private final Map<String, ParquetWriter<GenericRecord>> writers = new HashMap<>();
-    private final Map<String, String> paths = new HashMap<>();
-    private final Map<String, Long> counts = new HashMap<>();
+    /** By partition value, then bucket (-1 unbucketed). */
+    private final Map<String, Map<Integer, OpenFile>> open = new HashMap<>();
+
+    private static final class OpenFile {
+      final ParquetWriter<GenericRecord> writer;
+      final String relative;
+      long rows;
+
+      OpenFile(ParquetWriter<GenericRecord> writer, String relative) {
+        this.writer = writer;
+        this.relative = relative;
+      }
+    }
 
     PartitionFiles(DeltaWrite spec, Schema schema) {
       this.spec = spec;
@@ -325,36 +378,42 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
         throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition
             + " in a run that replaces only " + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
       }
-      ParquetWriter<GenericRecord> w = writers.get(partition);
-      if (w == null) {
+      int bucket = spec.bucketing == null ? -1 : spec.bucketOf(row);
+      Map<Integer, OpenFile> byBucket = open.computeIfAbsent(partition, k -> new HashMap<>());
+      OpenFile f = byBucket.get(bucket);
+      if (f == null) {
         String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
-        String relative = dir + "part-" + spec.runId + "-" + UUID.randomUUID() + ".snappy.parquet";
-        w = AvroParquetWriter.<GenericRecord>builder(
+        String relative = dir + "part-" + spec.runId + (bucket < 0 ? "" : String.format("-b%03d", bucket)) + "-"
+            + UUID.randomUUID() + ".snappy.parquet";
+        f = new OpenFile(AvroParquetWriter.<GenericRecord>builder(
                 HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
             .withSchema(schema)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withRowGroupSize(spec.rowGroupBytes)
             .withWriteMode(ParquetFileWriter.Mode.CREATE)
-            .build();
-        writers.put(partition, w);
-        paths.put(partition, relative);
+            .build(), relative);
+        byBucket.put(bucket, f);
       }
-      w.write(row);
-      counts.merge(partition, 1L, Long::sum);
+      f.writer.write(row);
+      f.rows++;
     }
 
     List<WrittenFile> close() throws IOException {
       FileSystem fs = new Path(spec.tablePath).getFileSystem(new Configuration());
       List<WrittenFile> files = new ArrayList<>();
-      for (Map.Entry<String, ParquetWriter<GenericRecord>> e : writers.entrySet()) {
-        e.getValue().close();
-        String relative = paths.get(e.getKey());
-        FileStatus st = fs.getFileStatus(new Path(spec.tablePath, relative));
+      for (Map.Entry<String, Map<Integer, OpenFile>> partition : open.entrySet()) {
         Map<String, String> partitionValues =
-            spec.partitionColumn == null ? Map.of() : Map.of(spec.partitionColumn, e.getKey());
-        files.add(new WrittenFile(relative, partitionValues, st.getLen(), st.getModificationTime(), counts.get(e.getKey())));
+            spec.partitionColumn == null ? Map.of() : Map.of(spec.partitionColumn, partition.getKey());
+        for (Map.Entry<Integer, OpenFile> e : partition.getValue().entrySet()) {
+          OpenFile f = e.getValue();
+          f.writer.close();
+          FileStatus st = fs.getFileStatus(new Path(spec.tablePath, f.relative));
+          Map<String, String> tags = e.getKey() < 0 ? Map.of()
+              : Map.of(BUCKETING_TAG, spec.bucketing, BUCKET_TAG, String.valueOf(e.getKey()));
+          files.add(new WrittenFile(f.relative, partitionValues, st.getLen(), st.getModificationTime(), f.rows, tags));
+        }
       }
-      writers.clear();
+      open.clear();
       return files;
     }
   }
@@ -398,7 +457,10 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       return rows;
     }
 
-    /** Ends the bundle: the files it wrote to {@code written}, or its held rows to {@code smallBundleRows}. */
+    /**
+     * Ends the bundle: the files it wrote to {@code written}, or its held rows to {@code smallBundleRows}, keyed
+     * by shard (round robin) or, bucketed, by bucket.
+     */
     public void finish(java.util.function.Consumer<WrittenFile> written,
         java.util.function.Consumer<KV<Integer, GenericRecord>> smallBundleRows) throws IOException {
       if (files != null) {
@@ -406,7 +468,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       } else {
         int shard = java.util.concurrent.ThreadLocalRandom.current().nextInt(spec.shards);
         for (GenericRecord r : held) {
-          smallBundleRows.accept(KV.of(shard, r));
+          smallBundleRows.accept(KV.of(spec.bucketing == null ? shard : spec.bucketOf(r), r));
           shard = (shard + 1) % spec.shards;
         }
       }
@@ -532,7 +594,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       }
       long records = 0;
       for (WrittenFile f : files) {
-        actions.add(new AddFile(f.relativePath(), f.partitionValues(), f.size(), f.modificationTime(), true, null, null));
+        actions.add(new AddFile(f.relativePath(), f.partitionValues(), f.size(), f.modificationTime(), true, null,
+            f.tags().isEmpty() ? null : f.tags()));
         records += f.records();
       }
       Map<String, String> parameters = Map.of(

@@ -299,6 +299,52 @@ class DeltaWriteReadTest {
         is(expectedText(many).stream().sorted().toList()));
   }
 
+  /**
+   * Bucketed by store: small bundles (gathered by bucket) and large ones (written in place) both leave files of one
+   * bucket each, tagged with it, at most one per bucket, partition and bundle; the splits carry the tags; a later
+   * commit's rows of a store land in the same bucket; every row is read back once.
+   */
+  @Test
+  void bucketedWritesPutEveryKeyInFilesOfItsBucketTaggedWithIt() throws Exception {
+    int buckets = 4;
+    DeltaWrite write = DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date")
+        .bucketedBy("store", buckets, r -> String.valueOf(r.get("store_id")));
+    List<GenericRecord> small = rows(DAY, 40, 1000);
+    Pipeline first = pipeline();
+    first.apply(Create.of(small).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA))).apply(write);
+    first.run().waitUntilFinish();
+    long bucketsOfTheRows = small.stream().map(r -> DeltaWrite.bucketOf(String.valueOf(r.get("store_id")), buckets))
+        .distinct().count();
+    assertThat("small bundles: one file per bucket", (long) DeltaTables.log(table()).update().getAllFiles().size(),
+        is(bucketsOfTheRows));
+
+    List<GenericRecord> large = new ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      large.add(row(DAY.plusDays(i % 2), i % 300, i));
+    }
+    Pipeline second = pipeline();
+    second.apply(Create.of(large).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA))).apply(write.withLargeBundleRows(200));
+    second.run().waitUntilFinish();
+
+    List<AddFile> files = DeltaTables.log(table()).update().getAllFiles();
+    assertThat("some bundles were written in place: " + files.size() + " files", files.size() > 2 * buckets, is(true));
+    for (AddFile f : files) {
+      assertThat(f.getPath(), f.getTags().get(DeltaWrite.BUCKETING_TAG), is("store/" + buckets));
+      int bucket = Integer.parseInt(f.getTags().get(DeltaWrite.BUCKET_TAG));
+      List<GenericRecord> in = new ArrayList<>();
+      DeltaTables.readSplit(table(), new FileSplit(f.getPath(), 0, Long.MAX_VALUE, Map.of()), SCHEMA, false, in::add);
+      assertThat(f.getPath() + " holds rows", in.isEmpty(), is(false));
+      for (GenericRecord r : in) {
+        assertThat(f.getPath() + ": " + r, DeltaWrite.bucketOf(String.valueOf(r.get("store_id")), buckets), is(bucket));
+      }
+    }
+    DeltaRead read = DeltaRead.latest(table(), SCHEMA);
+    assertThat(read.splits().stream().allMatch(s -> s.tags().containsKey(DeltaWrite.BUCKET_TAG)), is(true));
+    List<GenericRecord> all = new ArrayList<>(small);
+    all.addAll(large);
+    assertReads(read, all);
+  }
+
   @Test
   void aFileOfSeveralRowGroupsIsReadInSplitsAndEveryRowExactlyOnce() {
     List<GenericRecord> many = new ArrayList<>();

@@ -1,6 +1,7 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
 import com.coffeeshop.pipelines.medallion.BusinessDay;
+import com.coffeeshop.pipelines.medallion.OrderBuckets;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.Quarantine;
@@ -101,8 +102,7 @@ public final class OrderRules {
 
   /** The order id of a bronze order ({@code id}) or line ({@code order_id}); {@link #NO_KEY} when it has none. */
   static String orderId(GenericRecord row, String column) {
-    String key = Clean.text(row.get(column));
-    return key == null ? NO_KEY : key;
+    return OrderBuckets.orderId(row, column);
   }
 
   /** The union tags of the join's input: a bronze order, a bronze line. */
@@ -152,9 +152,21 @@ public final class OrderRules {
     return Math.floorMod(orderId.hashCode(), groups);
   }
 
+  /** What the join checks rows against and writes them to, whichever way the rows of an order id meet. */
+  record JoinSpec(OrderCheck orderCheck,
+      PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
+      PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, Iterable<PriceVersion>>> prices,
+      PCollectionView<Map<String, String>> products, BusinessDay days, Quarantine quarantine, DeltaWrite ordersTable,
+      DeltaWrite linesTable) implements java.io.Serializable {
+    List<PCollectionView<?>> sideInputs() {
+      return List.of(stores, paymentMethods, customers, prices, products);
+    }
+  }
+
   /**
-   * One group of order ids (see {@link ReadKeyed}): for each order id in it, its bronze order versions and its
-   * bronze lines. The newest version of the order, and
+   * A set of order ids whose rows all meet here: for each order id in it, its bronze order versions and its
+   * bronze lines ({@link JoinGroup}: a group from the shuffle; {@link JoinBucket}: a bucket of bronze files, read
+   * here). The newest version of the order, and
    * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions are counted
    * as superseded; two versions written at the same instant are a {@code duplicate_key}. Writes the valid
    * order and lines (joined to the order and priced) to their silver tables' files itself (see
@@ -163,7 +175,7 @@ public final class OrderRules {
    * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link SilverTable#COUNTS}) and every
    * rejected row and warning ({@link Quarantine#QUARANTINED}).
    */
-  static class JoinLines extends DoFn<KV<Integer, Iterable<RawUnionValue>>, WrittenFile> {
+  abstract static class JoinLines<InT> extends DoFn<InT, WrittenFile> {
     private final OrderCheck orderCheck;
     private final PCollectionView<Map<Integer, String>> stores;
     private final PCollectionView<Map<Integer, String>> paymentMethods;
@@ -186,22 +198,21 @@ public final class OrderRules {
     private transient Map<String, Iterable<PriceVersion>> priceVersions;
     private transient Map<String, String> productIds;
 
-    JoinLines(OrderCheck orderCheck,
-        PCollectionView<Map<Integer, String>> stores, PCollectionView<Map<Integer, String>> paymentMethods,
-        PCollectionView<Map<Integer, String>> customers, PCollectionView<Map<String, Iterable<PriceVersion>>> prices,
-        PCollectionView<Map<String, String>> products, BusinessDay days, Quarantine quarantine, DeltaWrite ordersTable,
-        DeltaWrite linesTable) {
-      this.orderCheck = orderCheck;
-      this.stores = stores;
-      this.paymentMethods = paymentMethods;
-      this.customers = customers;
-      this.prices = prices;
-      this.products = products;
-      this.days = days;
-      this.quarantine = quarantine;
-      this.ordersTable = ordersTable;
-      this.linesTable = linesTable;
+    JoinLines(JoinSpec spec) {
+      this.orderCheck = spec.orderCheck();
+      this.stores = spec.stores();
+      this.paymentMethods = spec.paymentMethods();
+      this.customers = spec.customers();
+      this.prices = spec.prices();
+      this.products = spec.products();
+      this.days = spec.days();
+      this.quarantine = spec.quarantine();
+      this.ordersTable = spec.ordersTable();
+      this.linesTable = spec.linesTable();
     }
+
+    /** Passes every bronze row of the element to {@code row}, with its union tag ({@link #ORDER} or {@link #LINE}). */
+    abstract void forEachRow(InT element, java.util.function.ObjIntConsumer<GenericRecord> row) throws IOException;
 
     @StartBundle
     public void start() {
@@ -222,14 +233,13 @@ public final class OrderRules {
       }
       Map<String, List<GenericRecord>> ordersById = new HashMap<>();
       Map<String, List<GenericRecord>> linesById = new HashMap<>();
-      for (RawUnionValue row : c.element().getValue()) {
-        GenericRecord r = (GenericRecord) row.getValue();
-        if (row.getUnionTag() == ORDER) {
+      forEachRow(c.element(), (r, tag) -> {
+        if (tag == ORDER) {
           ordersById.computeIfAbsent(orderId(r, "id"), id -> new ArrayList<>(2)).add(r);
         } else {
           linesById.computeIfAbsent(orderId(r, "order_id"), id -> new ArrayList<>(2)).add(r);
         }
-      }
+      });
       for (Map.Entry<String, List<GenericRecord>> id : ordersById.entrySet()) {
         join(c, id.getKey(), id.getValue(), linesById.getOrDefault(id.getKey(), List.of()));
       }
@@ -359,6 +369,48 @@ public final class OrderRules {
       out.put("payment_method_id", order.get("payment_method_id"));
       out.put("customer_id", order.get("customer_id"));
       return new Priced(out, pricing.warning());
+    }
+  }
+
+  /** The join of a group of order ids from the shuffle of {@link ReadKeyed}. */
+  static final class JoinGroup extends JoinLines<KV<Integer, Iterable<RawUnionValue>>> {
+    JoinGroup(JoinSpec spec) {
+      super(spec);
+    }
+
+    @Override
+    void forEachRow(KV<Integer, Iterable<RawUnionValue>> group, java.util.function.ObjIntConsumer<GenericRecord> row) {
+      for (RawUnionValue v : group.getValue()) {
+        row.accept((GenericRecord) v.getValue(), v.getUnionTag());
+      }
+    }
+  }
+
+  /**
+   * The join of one bucket of order ids ({@link OrderBuckets}): reads the bucket's bronze files of both tables
+   * itself, so no row is shuffled. The element is the bucket and its splits, each with its read's index (the
+   * union tag).
+   */
+  static final class JoinBucket extends JoinLines<KV<Integer, List<KV<Integer, FileSplit>>>> {
+    private final List<DeltaRead> reads;
+    private transient List<Schema> schemas;
+
+    /** @param reads the bronze orders' and lines' reads, in union-tag order */
+    JoinBucket(JoinSpec spec, List<DeltaRead> reads) {
+      super(spec);
+      this.reads = List.copyOf(reads);
+    }
+
+    @Override
+    void forEachRow(KV<Integer, List<KV<Integer, FileSplit>>> bucket, java.util.function.ObjIntConsumer<GenericRecord> row)
+        throws IOException {
+      if (schemas == null) {
+        schemas = reads.stream().map(DeltaRead::recordSchema).toList();
+      }
+      for (KV<Integer, FileSplit> split : bucket.getValue()) {
+        int tag = split.getKey();
+        reads.get(tag).readSplit(split.getValue(), schemas.get(tag), r -> row.accept(r, tag));
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
 import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.OrderBuckets;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.FileSplit;
@@ -15,6 +16,8 @@ import com.coffeeshop.transforms.delta.DeltaWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -43,7 +46,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * A day's orders and order lines: the bronze partition of the day only (never the history), the
- * order rules, then one join by order id (in groups of ids, see {@link OrderRules.ReadKeyed}) that finds
+ * order rules, then one join by order id (a bucket of bronze files at a time when bronze is bucketed by order
+ * id, see {@link OrderBuckets}; else in groups of ids after a shuffle, see {@link OrderRules.ReadKeyed}) that finds
  * duplicate orders and lines, lines without a valid order, and prices each line as of its order's time.
  * The valid rows are written to the silver {@code orders} and {@code order_lines} tables by the step that
  * checks them ({@link OrderRules.JoinLines});
@@ -97,23 +101,31 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
       reads.get(tag).splits().forEach(f -> splits.add(KV.of(tag, f)));
     }
 
-    PCollectionView<Map<String, Iterable<PriceVersion>>> prices = priceHistory(p, lake, run.days().end(day));
     References r = references;
-    PCollectionTuple joined = p
-        .apply("ListBronzeFiles", Create.of(splits).withCoder(KvCoder.of(VarIntCoder.of(),
-            SerializableCoder.of(FileSplit.class))))
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("ReadBronzeByOrder", ParDo.of(new OrderRules.ReadKeyed(reads, List.of("id", "order_id"), groups)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), UnionCoder.of(List.of(
-            AvroCoder.of(GenericRecord.class, reads.get(OrderRules.ORDER).recordSchema()),
-            AvroCoder.of(GenericRecord.class, reads.get(OrderRules.LINE).recordSchema())))))
-        .apply("GroupByOrder", GroupByKey.create())
-        .apply("JoinLines", ParDo.of(new OrderRules.JoinLines(
-                new OrderRules.OrderCheck(day, run.days(), runStarted), r.stores(), r.paymentMethods(), r.customers(),
-                prices, r.products(), run.days(), run.quarantine(), ordersTable, linesTable))
-            .withSideInputs(r.stores(), r.paymentMethods(), r.customers(), prices, r.products())
-            .withOutputTags(OrderRules.ORDER_FILES, TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS)
-                .and(OrderRules.LINE_ROWS).and(SilverTable.COUNTS).and(SilverTable.QUARANTINED)));
+    OrderRules.JoinSpec join = new OrderRules.JoinSpec(new OrderRules.OrderCheck(day, run.days(), runStarted),
+        r.stores(), r.paymentMethods(), r.customers(), priceHistory(p, lake, run.days().end(day)), r.products(),
+        run.days(), run.quarantine(), ordersTable, linesTable);
+    TupleTagList outputs = TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS).and(OrderRules.LINE_ROWS)
+        .and(SilverTable.COUNTS).and(SilverTable.QUARANTINED);
+    Optional<List<KV<Integer, List<KV<Integer, FileSplit>>>>> buckets = OrderBuckets.of(splits);
+    PCollectionTuple joined = buckets.isPresent()
+        // bronze bucketed by order id: each bucket's files of both tables are read and joined in one step
+        ? p.apply("ListBronzeBuckets", Create.of(buckets.get()).withCoder(KvCoder.of(VarIntCoder.of(),
+                ListCoder.of(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileSplit.class))))))
+            .apply("SpreadBuckets", Reshuffle.viaRandomKey())
+            .apply("JoinBuckets", ParDo.of(new OrderRules.JoinBucket(join, reads))
+                .withSideInputs(join.sideInputs()).withOutputTags(OrderRules.ORDER_FILES, outputs))
+        // otherwise the rows meet in groups of order ids, by a shuffle
+        : p.apply("ListBronzeFiles", Create.of(splits).withCoder(KvCoder.of(VarIntCoder.of(),
+                SerializableCoder.of(FileSplit.class))))
+            .apply("SpreadFiles", Reshuffle.viaRandomKey())
+            .apply("ReadBronzeByOrder", ParDo.of(new OrderRules.ReadKeyed(reads, List.of("id", "order_id"), groups)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), UnionCoder.of(List.of(
+                AvroCoder.of(GenericRecord.class, reads.get(OrderRules.ORDER).recordSchema()),
+                AvroCoder.of(GenericRecord.class, reads.get(OrderRules.LINE).recordSchema())))))
+            .apply("GroupByOrder", GroupByKey.create())
+            .apply("JoinLines", ParDo.of(new OrderRules.JoinGroup(join))
+                .withSideInputs(join.sideInputs()).withOutputTags(OrderRules.ORDER_FILES, outputs));
     ordersTable.commit("Write_orders", joined.get(OrderRules.ORDER_FILES), joined.get(OrderRules.ORDER_ROWS));
     linesTable.commit("Write_order_lines", joined.get(OrderRules.LINE_FILES), joined.get(OrderRules.LINE_ROWS));
     PCollection<KV<String, Long>> counts = PCollectionList
