@@ -176,16 +176,7 @@ public final class OrderRules {
    * rejected row and warning ({@link Quarantine#QUARANTINED}).
    */
   abstract static class JoinLines<InT> extends DoFn<InT, WrittenFile> {
-    private final OrderCheck orderCheck;
-    private final PCollectionView<Map<Integer, String>> stores;
-    private final PCollectionView<Map<Integer, String>> paymentMethods;
-    private final PCollectionView<Map<Integer, String>> customers;
-    private final PCollectionView<Map<String, Iterable<PriceVersion>>> prices;
-    private final PCollectionView<Map<String, String>> products;
-    private final BusinessDay days;
-    private final Quarantine quarantine;
-    private final DeltaWrite ordersTable;
-    private final DeltaWrite linesTable;
+    private final JoinSpec spec;
     private transient Schema schema;
     private transient DeltaWrite.BundleFiles orders;
     private transient DeltaWrite.BundleFiles lines;
@@ -199,16 +190,7 @@ public final class OrderRules {
     private transient Map<String, String> productIds;
 
     JoinLines(JoinSpec spec) {
-      this.orderCheck = spec.orderCheck();
-      this.stores = spec.stores();
-      this.paymentMethods = spec.paymentMethods();
-      this.customers = spec.customers();
-      this.prices = spec.prices();
-      this.products = spec.products();
-      this.days = spec.days();
-      this.quarantine = spec.quarantine();
-      this.ordersTable = spec.ordersTable();
-      this.linesTable = spec.linesTable();
+      this.spec = spec;
     }
 
     /** Passes every bronze row of the element to {@code row}, with its union tag ({@link #ORDER} or {@link #LINE}). */
@@ -216,8 +198,8 @@ public final class OrderRules {
 
     @StartBundle
     public void start() {
-      orders = ordersTable.newBundle();
-      lines = linesTable.newBundle();
+      orders = spec.ordersTable().newBundle();
+      lines = spec.linesTable().newBundle();
       supersededOrders = 0;
       supersededLines = 0;
     }
@@ -225,11 +207,11 @@ public final class OrderRules {
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       if (storeIds == null) {
-        storeIds = new HashMap<>(c.sideInput(stores));
-        paymentMethodIds = new HashMap<>(c.sideInput(paymentMethods));
-        customerIds = new HashMap<>(c.sideInput(customers));
-        priceVersions = new HashMap<>(c.sideInput(prices));
-        productIds = new HashMap<>(c.sideInput(products));
+        storeIds = new HashMap<>(c.sideInput(spec.stores()));
+        paymentMethodIds = new HashMap<>(c.sideInput(spec.paymentMethods()));
+        customerIds = new HashMap<>(c.sideInput(spec.customers()));
+        priceVersions = new HashMap<>(c.sideInput(spec.prices()));
+        productIds = new HashMap<>(c.sideInput(spec.products()));
       }
       Map<String, List<GenericRecord>> ordersById = new HashMap<>();
       Map<String, List<GenericRecord>> linesById = new HashMap<>();
@@ -255,10 +237,10 @@ public final class OrderRules {
         throws IOException {
       if (NO_KEY.equals(orderId)) {
         for (GenericRecord o : orderRows) {
-          c.output(Quarantine.QUARANTINED, quarantine.of("orders", missingKey(o, "id"), null, o));
+          c.output(Quarantine.QUARANTINED, spec.quarantine().of("orders", missingKey(o, "id"), null, o));
         }
         for (GenericRecord line : lineRows) {
-          c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", missingKey(line, "order_id"), null, line));
+          c.output(Quarantine.QUARANTINED, spec.quarantine().of("order_lines", missingKey(line, "order_id"), null, line));
         }
         return;
       }
@@ -268,13 +250,13 @@ public final class OrderRules {
         GenericRecord o = versions.get(i);
         if (i == 0) {
           try {
-            order = orderCheck.silverOrder(o, storeIds, paymentMethodIds, customerIds);
+            order = spec.orderCheck().silverOrder(o, storeIds, paymentMethodIds, customerIds);
             orders.write(order);
           } catch (Rejected why) {
-            c.output(Quarantine.QUARANTINED, quarantine.of("orders", why, orderId, o));
+            c.output(Quarantine.QUARANTINED, spec.quarantine().of("orders", why, orderId, o));
           }
         } else if (changedAt(o) == changedAt(versions.get(0))) {
-          c.output(Quarantine.QUARANTINED, quarantine.of("orders",
+          c.output(Quarantine.QUARANTINED, spec.quarantine().of("orders",
               new Rejected("duplicate_key", "order " + orderId + " appears more than once"), orderId, o));
         } else {
           supersededOrders++;
@@ -299,10 +281,10 @@ public final class OrderRules {
           Priced priced = check(line, order, priceVersions, productIds);
           lines.write(priced.line());
           if (priced.warning() != null) {
-            c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", priced.warning(), key, line));
+            c.output(Quarantine.QUARANTINED, spec.quarantine().of("order_lines", priced.warning(), key, line));
           }
         } catch (Rejected why) {
-          c.output(Quarantine.QUARANTINED, quarantine.of("order_lines", why, key, line));
+          c.output(Quarantine.QUARANTINED, spec.quarantine().of("order_lines", why, key, line));
         }
       }
     }
@@ -350,6 +332,7 @@ public final class OrderRules {
       }
       long orderTs = (Long) order.get("order_ts");
       LocalDate orderDate = LocalDate.ofEpochDay((Integer) order.get("order_date"));
+      BusinessDay days = spec.days();
       Pricing pricing = Pricing.of(versions, orderTs, days.start(orderDate), days.end(orderDate), quantity, discount,
           subtotal);
       if (schema == null) {
