@@ -113,19 +113,18 @@ public final class Medallion {
     return r;
   }
 
-  /** Appends rows to a bronze table, as a bronze run would. */
+  /** Appends rows to a bronze table as a bronze run would, but without buckets (as bronze wrote before them). */
   public void appendBronze(String table, List<GenericRecord> rows) {
-    append(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table), "_partition_date", rows);
+    append(bronzeWrite(table), AvroSchemas.bronze(table), rows);
   }
 
   /** Appends rows to a bronze table as a bronze run does: orders and order details in buckets of the order id. */
   public void appendBronzeAsBronzeWrites(String table, List<GenericRecord> rows) {
-    Schema schema = AvroSchemas.bronze(table);
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, schema)))
-        .apply(OrderBuckets.layout(table, DeltaWrite.to(Lakehouse.bronze(lakehouse, table), schema))
-            .partitionedBy("_partition_date"));
-    p.run().waitUntilFinish();
+    append(OrderBuckets.layout(table, bronzeWrite(table)), AvroSchemas.bronze(table), rows);
+  }
+
+  private DeltaWrite bronzeWrite(String table) {
+    return DeltaWrite.to(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table)).partitionedBy("_partition_date");
   }
 
   /** Whether every file of the day's bronze orders and order details is in a bucket of the order id. */
@@ -144,13 +143,13 @@ public final class Medallion {
 
   /** Appends rows to a silver table of the order days ({@code orders}, {@code order_lines}). */
   public void appendSilver(String table, List<GenericRecord> rows) {
-    append(Lakehouse.silver(lakehouse, table), AvroSchemas.silver(table), "order_date", rows);
+    Schema schema = AvroSchemas.silver(table);
+    append(DeltaWrite.to(Lakehouse.silver(lakehouse, table), schema).partitionedBy("order_date"), schema, rows);
   }
 
-  private static void append(String path, Schema schema, String partitionColumn, List<GenericRecord> rows) {
+  private static void append(DeltaWrite write, Schema schema, List<GenericRecord> rows) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, schema)))
-        .apply(DeltaWrite.to(path, schema).partitionedBy(partitionColumn));
+    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, schema))).apply(write);
     p.run().waitUntilFinish();
   }
 }
