@@ -3,12 +3,18 @@
 # runner jar (devstack/run-pipeline), timed from process start to exit, with its peak RSS (/usr/bin/time).
 # Two modes:
 #
-#   devstack/bench-medallion.sh design [--repeat N] [runner-config…]
+#   devstack/bench-medallion.sh design [--repeat N] [--one-jvm] [runner-config…]
 #       The whole batch for the design-load day of devstack/bench-bronze.sh (database coffeeshop_bench: run
 #       that once first to fill it): bronze → silver → gold dimensions → gold facts into a fresh lakehouse
 #       (.local/bench-lakehouse-<config>), N times (default 3) per runner config (default flink-local and
 #       spark-local); each step's time, rows/s (the day's orders and lines over the step's time) and peak RSS
 #       per run, then the medians; after each run, the gold tables' checksums (devstack/coffee gold-checksum).
+#       --one-jvm runs the four steps in one JVM (DailyBatch) instead of one JVM each: a step's time is then
+#       its own, measured inside the JVM, and the batch's is the JVM's, start included.
+#   devstack/bench-medallion.sh tiny [--repeat N] [runner-config…]
+#       A tiny day (400 orders, the demo's size; database coffeeshop_tiny, built on first use): the four
+#       steps one JVM each, then in one JVM (DailyBatch), alternately, N times (default 3) per runner config;
+#       the medians of both.
 #   devstack/bench-medallion.sh history [--orders-per-day N] [runner-config]
 #       31 days of N orders a day (default 20000) in database coffeeshop_hist, bronze once, then silver → gold
 #       day by day; the first and the last day run 3 times and the medians give the cost of a day after 30 days
@@ -20,7 +26,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 eval "$(devstack/services.sh env)"
-MODE="${1:?usage: bench-medallion.sh design|history [options] [runner-config…]}"
+MODE="${1:?usage: bench-medallion.sh design|tiny|history [options] [runner-config…]}"
 shift
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GB; MariaDB on the same machine" >&2
 [ -x /usr/bin/time ] || { echo "[bench] needs GNU time for the peak RSS: apt-get install time" >&2; exit 2; }
@@ -53,12 +59,33 @@ run_day() {
   done
   printf 'total %.1f\n' "$total"
 }
+# run_batch CONFIG LOG ARGS…: the four steps in one JVM (DailyBatch); prints "<Step> 12.3 812" per step (its
+# time inside the JVM, the JVM's peak RSS) and "batch 40.2 812" (the JVM's time, start included).
+run_batch() {
+  local config="$1" log="$2" secs kb
+  shift 2
+  if ! COFFEE_PREBUILT=1 COFFEE_JAVA_OPTS="$HEAP" /usr/bin/time -f '%e %M' -o "$log.time" devstack/run-pipeline \
+       com.coffeeshop.pipelines.medallion.DailyBatch "$config" "$@" >"$log" 2>&1; then
+    echo "[bench] DailyBatch failed on $config; its log: $log" >&2; tail -5 "$log" >&2; exit 1
+  fi
+  read -r secs kb < <(tail -1 "$log.time")
+  awk -v mb=$((kb / 1024)) '$1 == "batch:" && $3 == "done" {
+      n = ($2 == "bronze") ? "BronzeIngest" : ($2 == "silver") ? "SilverClean" : ($2 == "gold-dimensions") ? "GoldDimensions" : "GoldFacts"
+      print n, $5, mb }' "$log"
+  printf 'batch %s %d\n' "$secs" $((kb / 1024))
+}
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 case "$MODE" in
   design)
-    REPEAT=3
-    if [ "${1:-}" = --repeat ]; then REPEAT="$2"; shift 2; fi
+    REPEAT=3 ONE_JVM=0
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --repeat) REPEAT="$2"; shift 2 ;;
+        --one-jvm) ONE_JVM=1; shift ;;
+        *) break ;;
+      esac
+    done
     CONFIGS=("$@")
     [ $# -eq 0 ] && CONFIGS=(flink-local spark-local)
     DB=coffeeshop_bench
@@ -69,28 +96,82 @@ case "$MODE" in
     devstack/run-pipeline --build "${CONFIGS[@]}"
     for config in "${CONFIGS[@]}"; do
       LAKE="$REPO/.local/bench-lakehouse-$config"
-      LOG="$REPO/.local/bench-medallion-design-$config.log"
-      RESULTS="$REPO/.local/bench-medallion-design-$config.txt"
+      MODE_NAME=design; [ "$ONE_JVM" = 1 ] && MODE_NAME=design-one-jvm
+      LOG="$REPO/.local/bench-medallion-$MODE_NAME-$config.log"
+      RESULTS="$REPO/.local/bench-medallion-$MODE_NAME-$config.txt"
       : > "$RESULTS"
+      # the design-load day: the latest day the database's orders are on
+      DAY=$("${M[@]}" -e "SELECT DATE(CONVERT_TZ(MAX(\`timestamp\`), '+00:00', '+07:00')) FROM orders")
       for run in $(seq 1 "$REPEAT"); do
         rm -rf "$LAKE"
         echo "[bench] $config: bronze → silver → gold, run $run of $REPEAT" >&2
-        run_step "$config" "$LOG" BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" \
-          --lakehouse="$LAKE" --settleMinutes=0 | sed "s/^/run$run /" | tee -a "$RESULTS"
-        DAY=$(ls "$LAKE/bronze/orders" | sed -n 's/^_partition_date=//p' | sort | tail -1)
-        run_day "$config" "$LAKE" "$DAY" "$LOG" | sed "s/^/run$run /" | tee -a "$RESULTS"
+        if [ "$ONE_JVM" = 1 ]; then
+          run_batch "$config" "$LOG" --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" \
+            --lakehouse="$LAKE" --settleMinutes=0 --date="$DAY" | sed "s/^/run$run /" | tee -a "$RESULTS"
+        else
+          run_step "$config" "$LOG" BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" \
+            --lakehouse="$LAKE" --settleMinutes=0 | sed "s/^/run$run /" | tee -a "$RESULTS"
+          run_day "$config" "$LAKE" "$DAY" "$LOG" | sed "s/^/run$run /" | tee -a "$RESULTS"
+          # the run's total: bronze plus silver → gold
+          awk -v r="run$run" '$1 == r && ($2 == "BronzeIngest" || $2 == "total") {s += $3} END {print r, "batch", s, 0}' \
+            "$RESULTS" >> "$RESULTS"
+        fi
         # not timed: the gold rows, to compare across runs, runners and code versions
         devstack/coffee gold-checksum --lakehouse "$LAKE" --date "$DAY" | sed "s/^/[gold] run$run /" >&2
       done
-      # the run's total: bronze plus silver → gold
-      for run in $(seq 1 "$REPEAT"); do
-        awk -v r="run$run" '$1 == r && ($2 == "BronzeIngest" || $2 == "total") {s += $3} END {print r, "batch", s, 0}' "$RESULTS"
-      done >> "$RESULTS"
-      echo "== $config, $DAY ($ROWS orders and lines), median of $REPEAT runs (each step its own JVM, start-up included) =="
+      HOW="each step its own JVM, start-up included"
+      [ "$ONE_JVM" = 1 ] && HOW="the four steps in one JVM; the batch's time is the JVM's, start-up included"
+      echo "== $config, $DAY ($ROWS orders and lines), median of $REPEAT runs ($HOW) =="
       for step in BronzeIngest "${STEPS[@]}" batch; do
         secs=$(awk -v s="$step" '$2 == s {print $3}' "$RESULTS" | median)
         printf '  %-15s %7.1f s  %9.0f rows/s   peak RSS %s MB\n' "$step" "$secs" "$(awk -v r="$ROWS" -v s="$secs" 'BEGIN {print r / s}')" \
           "$(awk -v s="$step" '$2 == s || s == "batch" {print $4}' "$RESULTS" | sort -n | tail -1)"
+      done
+    done
+    ;;
+  tiny)
+    REPEAT=3
+    if [ "${1:-}" = --repeat ]; then REPEAT="$2"; shift 2; fi
+    CONFIGS=("$@")
+    [ $# -eq 0 ] && CONFIGS=(flink-local spark-local)
+    DB=coffeeshop_tiny
+    DAY=2026-10-01
+    M=(mariadb -h127.0.0.1 -P"$COFFEE_DB_PORT" -ucoffee_admin -p"$COFFEE_DB_ADMIN_PASSWORD" -N -B "$DB")
+    devstack/coffee db-init --db-name "$DB" >/dev/null
+    if [ "$("${M[@]}" -e "SELECT COUNT(*) FROM orders WHERE DATE(CONVERT_TZ(\`timestamp\`, '+00:00', '+07:00')) = '$DAY'")" -ne 400 ]; then
+      echo "[bench] building 400 orders on $DAY in $DB…" >&2
+      "${M[@]}" -e "SET FOREIGN_KEY_CHECKS=0; TRUNCATE order_details; TRUNCATE orders; SET FOREIGN_KEY_CHECKS=1;"
+      devstack/coffee load-reference --db-name "$DB" >/dev/null
+      "${M[@]}" -e "UPDATE product_category SET changed_at='2026-09-01'; UPDATE products SET changed_at='2026-09-01';
+        UPDATE stores SET changed_at='2026-09-01'; UPDATE payment_methods SET changed_at='2026-09-01';
+        UPDATE customers SET changed_at='2026-09-01';"
+      devstack/coffee generate-orders --db-name "$DB" --orders 400 --rate 0 --seed 7 >/dev/null
+      # the day in the chain's time zone (UTC+7): 01:00 to 23:00 there
+      "${M[@]}" -e "UPDATE orders SET \`timestamp\` = TIMESTAMP('$DAY') - INTERVAL 6 HOUR + INTERVAL (CRC32(id) % 79200) SECOND"
+    fi
+    devstack/run-pipeline --build "${CONFIGS[@]}"
+    for config in "${CONFIGS[@]}"; do
+      LAKE="$REPO/.local/bench-lakehouse-tiny-$config"
+      LOG="$REPO/.local/bench-medallion-tiny-$config.log"
+      RESULTS="$REPO/.local/bench-medallion-tiny-$config.txt"
+      : > "$RESULTS"
+      BRONZE=(--dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --settleMinutes=0)
+      for run in $(seq 1 "$REPEAT"); do
+        echo "[bench] $config: the tiny day, one JVM per step then one JVM, run $run of $REPEAT" >&2
+        rm -rf "$LAKE"
+        { run_step "$config" "$LOG" BronzeIngest "${BRONZE[@]}"; run_day "$config" "$LAKE" "$DAY" "$LOG"; } \
+          | awk -v r="run$run" '{print r, "steps", $0; if ($1 != "total") s += $2} END {print r, "steps batch", s}' \
+          | tee -a "$RESULTS"
+        rm -rf "$LAKE"
+        run_batch "$config" "$LOG" "${BRONZE[@]}" --date="$DAY" | sed "s/^/run$run one-jvm /" | tee -a "$RESULTS"
+      done
+      echo "== $config, tiny day $DAY (400 orders), median of $REPEAT runs (start-up included) =="
+      for how in steps one-jvm; do
+        printf '  %-8s' "$how"
+        for step in BronzeIngest SilverClean GoldDimensions GoldFacts batch; do
+          printf '  %s %5.1f s' "$step" "$(awk -v h="$how" -v s="$step" '$2 == h && $3 == s {print $4}' "$RESULTS" | median)"
+        done
+        echo
       done
     done
     ;;
@@ -149,7 +230,7 @@ case "$MODE" in
     printf 'first day median %.1f s, day 31 median %.1f s: %.2fx (goal <= 1.2x)\n' "$first" "$last" "$(awk -v a="$last" -v b="$first" 'BEGIN {print a / b}')"
     ;;
   *)
-    echo "usage: bench-medallion.sh design|history …" >&2
+    echo "usage: bench-medallion.sh design|tiny|history …" >&2
     exit 2
     ;;
 esac

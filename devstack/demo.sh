@@ -8,7 +8,7 @@
 #  3. generates orders at the seed's rate (5 % eligible) with a live status line every 5 s: orders/s,
 #     eligible, suggestions, dead letters, commit -> suggestion latency p50/p99;
 #  4. stops the job it started (the batch gets the cores), runs the daily batch for today (bronze ->
-#     silver -> gold) step by step, prints the data-quality report and the gold tables, and writes the
+#     silver -> gold) in one JVM, prints the data-quality report and the gold tables, and writes the
 #     day's KPI report (HTML + PNG charts);
 #  5. stops everything it started, also on Ctrl-C or failure, and checks nothing is left listening.
 #
@@ -154,24 +154,17 @@ fi
 
 step "Daily batch for $DAY on $BATCH_RUNNER: bronze -> silver (data-quality gate) -> gold SCD2 dimensions -> gold facts"
 LAKE="$COFFEE_HOME/lakehouse"
-run_step() {  # run_step NAME MAIN [options]: one pipeline in its own JVM, its log in $COFFEE_HOME/demo-NAME.log
-  local name="$1" main="$2"; shift 2
-  local t0=$SECONDS log="$COFFEE_HOME/demo-$name.log"
-  [ -t 1 ] && printf '  %-16s running…' "$name"
-  if devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$main" "$BATCH_RUNNER" "$@" >"$log" 2>&1; then
-    printf '\r  %-16s done in %3d s    \n' "$name" $((SECONDS - t0))
-  else
-    printf '\r  %-16s FAILED after %d s; its log: %s\n' "$name" $((SECONDS - t0)) "$log"
-    tail -5 "$log" | sed 's/^/    /'
-    return 1
-  fi
-}
-# --settleMinutes=0: the demo's writer has finished, no transaction is still open
-run_step bronze BronzeIngest --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" --lakehouse="$LAKE" \
-  --settleMinutes=0
-run_step silver SilverClean --lakehouse="$LAKE" --date="$DAY"
-run_step gold-dimensions GoldDimensions --lakehouse="$LAKE" --date="$DAY"
-run_step gold-facts GoldFacts --lakehouse="$LAKE" --date="$DAY"
+LOG="$COFFEE_HOME/demo-batch.log"
+# The four steps in one JVM (DailyBatch): a small day's steps cost mostly start-up, paid once here instead of four
+# times. Airflow runs each step as its own task. --settleMinutes=0: the demo's writer has finished, no transaction
+# is still open.
+if ! devstack/run-pipeline com.coffeeshop.pipelines.medallion.DailyBatch "$BATCH_RUNNER" --dbHost="$COFFEE_DB_HOST" \
+    --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" --lakehouse="$LAKE" --settleMinutes=0 --date="$DAY" 2>&1 \
+    | tee "$LOG" | sed -un 's/^batch: /  /p'; then
+  echo "  the batch FAILED; its log: $LOG"
+  { grep -A2 "the batch stopped at" "$LOG" || tail -5 "$LOG"; } | sed 's/^/    /'
+  exit 1
+fi
 
 step "Data quality and gold tables for $DAY"
 devstack/coffee lakehouse-summary --lakehouse "$LAKE" --date "$DAY"

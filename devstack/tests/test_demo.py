@@ -104,7 +104,7 @@ def test_it_shows_the_live_status_and_each_suggestion(demo):
 def test_it_runs_the_batch_and_prints_quality_and_gold(demo):
     _, out, _ = demo
     for step in ("bronze", "silver", "gold-dimensions", "gold-facts"):
-        assert re.search(rf"^\s*{step}\s+done in\s+\d+ s", out, re.M), step
+        assert re.search(rf"^\s*{step}\s+done in\s+[\d.]+ s", out, re.M), step
     # table, in, valid, quarantined, warned: every line valid, none quarantined (warnings are valid lines)
     assert re.search(r"^  order_lines\s+(\d+)\s+\1\s+0\s+\d+\s*$", out, re.M), "every order line valid, none quarantined"
     assert re.search(r"^  fact_orders\s+\d+ lines on ", out, re.M)

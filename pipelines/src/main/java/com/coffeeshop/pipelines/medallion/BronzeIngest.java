@@ -425,7 +425,7 @@ public class BronzeIngest {
     }
   }
 
-  private static Instant instant(String option, String value) {
+  static Instant instant(String option, String value) {
     try {
       return Instant.parse(value);
     } catch (RuntimeException e) {
