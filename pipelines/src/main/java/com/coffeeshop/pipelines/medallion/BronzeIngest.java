@@ -100,6 +100,15 @@ public class BronzeIngest {
     String getTo();
 
     void setTo(String value);
+
+    @Description("Orders and order details are written in this many buckets of the order id (a file per bucket,"
+        + " table and day), so silver joins a day a bucket at a time, in memory, without a shuffle. Raise it when a"
+        + " bucket (a day's orders and lines over this number) is too large for a worker's memory; a day whose files"
+        + " have different numbers is joined by a shuffle instead")
+    @Default.Integer(OrderBuckets.DEFAULT_BUCKETS)
+    int getOrderBuckets();
+
+    void setOrderBuckets(int value);
   }
 
   /** The default of {@code --tables}: every landing-zone table. */
@@ -195,7 +204,7 @@ public class BronzeIngest {
         throw new IllegalArgumentException("--to " + to + " is before bronze " + table + "'s watermark " + from
             + ": that range was ingested already");
       }
-      ingest(p, db, source, path, from, to, days, runId, started, DeltaTables.lastRun(path, WRITER));
+      ingest(p, db, source, path, from, to, days, runId, started, DeltaTables.lastRun(path, WRITER), o.getOrderBuckets());
     }
     return p;
   }
@@ -232,7 +241,7 @@ public class BronzeIngest {
   }
 
   private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
-      Instant from, Instant to, BusinessDay days, String runId, Instant started, long lastRun) {
+      Instant from, Instant to, BusinessDay days, String runId, Instant started, long lastRun, int orderBuckets) {
     Schema schema = AvroSchemas.bronze(source.table());
     AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema);
     String name = camel(source.table());
@@ -257,7 +266,7 @@ public class BronzeIngest {
       observe(p, db, source, Lakehouse.bronze(lakehouse(path), OBSERVATIONS), to, days, runId);
     }
     // orders and order details in buckets of the order id: silver joins them a bucket at a time, without a shuffle
-    rows.apply("Write" + name, OrderBuckets.layout(source.table(), DeltaWrite.to(path, schema))
+    rows.apply("Write" + name, OrderBuckets.layout(source.table(), DeltaWrite.to(path, schema), orderBuckets)
         .partitionedBy("_partition_date")
         .withRunId(runId)
         .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),

@@ -107,6 +107,11 @@ public class DailyBatch {
           case DIMENSIONS -> Jobs.toCompletion(GoldDimensions.run(o), "gold dimensions");
           case FACTS -> GoldFacts.runAndRestate(o);
         }
+      } catch (IllegalArgumentException e) {
+        if (i == 0) {
+          throw e; // bad options or configuration, before anything ran: the message says what to change
+        }
+        throw new StepFailed(step, steps.subList(i, steps.size()), e);
       } catch (Exception e) {
         throw new StepFailed(step, steps.subList(i, steps.size()), e);
       }

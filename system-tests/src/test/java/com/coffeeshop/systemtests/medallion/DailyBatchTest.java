@@ -12,21 +12,26 @@ import com.coffeeshop.pipelines.medallion.DailyBatch;
 import com.coffeeshop.pipelines.medallion.DailyBatch.Step;
 import com.coffeeshop.pipelines.medallion.DataQualityGate;
 import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.schemas.LandingZone;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.systemtests.testing.Medallion;
 import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
+import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.delta.DeltaWrite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The day's four steps in one JVM ({@link DailyBatch}) on the runner under test, against MariaDB: a day with
  * one order at a store whose row reached MySQL only after the day fails silver's gate; the batch stops
  * there with bronze committed and gold untouched, resumes with the {@code --steps} its error names, and
- * then gives the gold of the four steps run one by one; a retry of the whole batch changes nothing.
+ * then gives the gold of the four steps run one by one (there with bronze's default 16 buckets of the order
+ * id, here with {@code --orderBuckets=4}); a retry of the whole batch changes nothing.
  */
 @OnEveryRunner
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -90,6 +96,16 @@ class DailyBatchTest {
     return v;
   }
 
+  /** The bucketings of the day's bronze orders and order details files. */
+  private static Set<String> bucketings(Path lake) {
+    Set<String> tags = new HashSet<>();
+    for (String table : List.of("orders", "order_details")) {
+      DeltaRead.latest(Lakehouse.bronze(lake.toString(), table), AvroSchemas.bronze(table)).onlyPartition(DAY.toString())
+          .splits().forEach(s -> tags.add(s.tags().get(DeltaWrite.BUCKETING_TAG)));
+    }
+    return tags;
+  }
+
   private static List<String> gold(Path lake) throws Exception {
     List<String> rows = new ArrayList<>();
     for (String t : List.of("dim_products", "dim_stores", "dim_payment_methods", "fact_orders")) {
@@ -102,7 +118,8 @@ class DailyBatchTest {
   @Test
   void aFailedStepStopsTheBatchWhichResumesFromItAndARetryChangesNothing() throws Exception {
     Path lake = work.resolve("one-jvm");
-    DailyBatch.StepFailed failed = assertThrows(DailyBatch.StepFailed.class, () -> DailyBatch.run(options(lake)));
+    DailyBatch.StepFailed failed = assertThrows(DailyBatch.StepFailed.class,
+        () -> DailyBatch.run(options(lake, "--orderBuckets=4")));
     assertThat(failed.step, is(Step.SILVER));
     assertThat(failed.getCause(), org.hamcrest.Matchers.instanceOf(DataQualityGate.Failed.class));
     assertThat(failed.getMessage(), containsString("resume with --steps=silver,gold-dimensions,gold-facts"));
@@ -111,6 +128,7 @@ class DailyBatchTest {
     assertThat("no gold step ran", DeltaTables.latestVersion(Lakehouse.gold(lake.toString(), "dim_stores")), is(Optional.empty()));
     assertThat(DeltaTables.latestVersion(Lakehouse.gold(lake.toString(), "fact_orders")), is(Optional.empty()));
     Map<String, Optional<Long>> bronzeAfterFailure = bronzeVersions(lake);
+    assertThat("bronze wrote orders and lines in the 4 buckets asked for", bucketings(lake), is(Set.of("order_id/4")));
 
     // The operator accepts the day's one quarantined order (1 of 30, and its lines) and resumes where the batch stopped.
     Map<Step, Double> resumed = DailyBatch.run(options(lake, "--steps=silver,gold-dimensions,gold-facts",
@@ -127,20 +145,21 @@ class DailyBatchTest {
     m.silver(DAY);
     m.dimensions(DAY);
     m.facts(DAY);
-    assertThat(gold, is(gold(stepByStep)));
+    assertThat(bucketings(stepByStep), is(Set.of("order_id/16")));
+    assertThat("the same gold, whatever the bucket count", gold, is(gold(stepByStep)));
     long facts = gold.stream().filter(r -> r.startsWith("fact_orders ")).count();
     assertThat("the 29 orders at known stores have facts", facts, greaterThan(28L));
     assertThat(new Medallion(lake.toString()).silverRows("orders", DAY), hasSize(29));
 
     // A retry of the whole batch (a scheduler's, say): bronze finds nothing new, gold stays the same.
-    Map<Step, Double> retried = DailyBatch.run(options(lake, "--maxQuarantinedPercent=10"));
+    Map<Step, Double> retried = DailyBatch.run(options(lake, "--orderBuckets=4", "--maxQuarantinedPercent=10"));
     assertThat(retried.size(), is(4));
     assertThat(bronzeVersions(lake), is(bronzeAfterFailure));
     assertThat(gold(lake), is(gold));
   }
 
   @Test
-  void stepsOutOfOrderOrUnknownAreRefusedBeforeAnythingRuns() {
+  void badStepsOrOptionsAreRefusedBeforeAnythingRuns() {
     Path lake = work.resolve("refused");
     IllegalArgumentException outOfOrder = assertThrows(IllegalArgumentException.class,
         () -> DailyBatch.run(options(lake, "--steps=gold-facts,silver")));
@@ -148,6 +167,9 @@ class DailyBatchTest {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> DailyBatch.run(options(lake, "--steps=bronze,gold")));
     assertThat(unknown.getMessage(), containsString("--steps: no step 'gold'; the steps are bronze,silver,gold-dimensions,gold-facts"));
+    IllegalArgumentException buckets = assertThrows(IllegalArgumentException.class,
+        () -> DailyBatch.run(options(lake, "--orderBuckets=0")));
+    assertThat(buckets.getMessage(), containsString("--orderBuckets must be within 1..1024, got 0"));
     assertThat(bronzeVersions(lake).values().stream().allMatch(Optional::isEmpty), is(true));
   }
 }

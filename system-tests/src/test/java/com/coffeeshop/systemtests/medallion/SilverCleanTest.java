@@ -128,7 +128,7 @@ class SilverCleanTest {
 
   /**
    * The fixture's bronze rows copied twice: as they are, and with orders and order details in buckets of the order
-   * id as bronze writes them (in two commits, as a late run adds rows to a day). Both give the same silver, the
+   * id as bronze writes them with {@code --orderBuckets=3} (in two commits, as a late run adds rows to a day). Both give the same silver, the
    * second joined a bucket at a time instead of after a shuffle. Then a late order and line appended to both
    * without bucket tags (a mixed day) make silver take the shuffle again, and the two still agree.
    */
@@ -142,8 +142,8 @@ class SilverCleanTest {
           AvroSchemas.bronze(table), null);
       int half = rows.size() / 2;
       plain.appendBronze(table, rows);
-      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(0, half));
-      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(half, rows.size()));
+      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(0, half), 3);
+      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(half, rows.size()), 3);
     }
     assertThat("the fixture's files have no buckets", plain.bronzeBucketedByOrder(DAY), is(false));
     assertThat(bucketed.bronzeBucketedByOrder(DAY), is(true));

@@ -118,9 +118,12 @@ public final class Medallion {
     append(bronzeWrite(table), AvroSchemas.bronze(table), rows);
   }
 
-  /** Appends rows to a bronze table as a bronze run does: orders and order details in buckets of the order id. */
-  public void appendBronzeAsBronzeWrites(String table, List<GenericRecord> rows) {
-    append(OrderBuckets.layout(table, bronzeWrite(table)), AvroSchemas.bronze(table), rows);
+  /**
+   * Appends rows to a bronze table as a bronze run with {@code --orderBuckets=buckets} does: orders and order
+   * details in buckets of the order id.
+   */
+  public void appendBronzeAsBronzeWrites(String table, List<GenericRecord> rows, int buckets) {
+    append(OrderBuckets.layout(table, bronzeWrite(table), buckets), AvroSchemas.bronze(table), rows);
   }
 
   private DeltaWrite bronzeWrite(String table) {
