@@ -74,6 +74,16 @@ run_batch() {
       print n, $5, mb }' "$log"
   printf 'batch %s %d\n' "$secs" $((kb / 1024))
 }
+# orders_in_the_past N: database $DB (client M) emptied of orders, its reference rows loaded and back-dated to
+# 2026-09-01 (MySQL's changed_at: written before the days the caller puts the orders on), then N orders generated.
+orders_in_the_past() {
+  "${M[@]}" -e "SET FOREIGN_KEY_CHECKS=0; TRUNCATE order_details; TRUNCATE orders; SET FOREIGN_KEY_CHECKS=1;"
+  devstack/coffee load-reference --db-name "$DB" >/dev/null
+  "${M[@]}" -e "UPDATE product_category SET changed_at='2026-09-01'; UPDATE products SET changed_at='2026-09-01';
+    UPDATE stores SET changed_at='2026-09-01'; UPDATE payment_methods SET changed_at='2026-09-01';
+    UPDATE customers SET changed_at='2026-09-01';"
+  devstack/coffee generate-orders --db-name "$DB" --orders "$1" --rate 0 --threads 4 --seed 7 >/dev/null
+}
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 case "$MODE" in
@@ -140,12 +150,7 @@ case "$MODE" in
     devstack/coffee db-init --db-name "$DB" >/dev/null
     if [ "$("${M[@]}" -e "SELECT COUNT(*) FROM orders WHERE DATE(CONVERT_TZ(\`timestamp\`, '+00:00', '+07:00')) = '$DAY'")" -ne 400 ]; then
       echo "[bench] building 400 orders on $DAY in $DB…" >&2
-      "${M[@]}" -e "SET FOREIGN_KEY_CHECKS=0; TRUNCATE order_details; TRUNCATE orders; SET FOREIGN_KEY_CHECKS=1;"
-      devstack/coffee load-reference --db-name "$DB" >/dev/null
-      "${M[@]}" -e "UPDATE product_category SET changed_at='2026-09-01'; UPDATE products SET changed_at='2026-09-01';
-        UPDATE stores SET changed_at='2026-09-01'; UPDATE payment_methods SET changed_at='2026-09-01';
-        UPDATE customers SET changed_at='2026-09-01';"
-      devstack/coffee generate-orders --db-name "$DB" --orders 400 --rate 0 --seed 7 >/dev/null
+      orders_in_the_past 400
       # the day in the chain's time zone (UTC+7): 01:00 to 23:00 there
       "${M[@]}" -e "UPDATE orders SET \`timestamp\` = TIMESTAMP('$DAY') - INTERVAL 6 HOUR + INTERVAL (CRC32(id) % 79200) SECOND"
     fi
@@ -185,13 +190,7 @@ case "$MODE" in
     devstack/coffee db-init --db-name "$DB" >/dev/null
     if [ "$("${M[@]}" -e "SELECT COUNT(*) FROM orders")" -ne $((PER_DAY * 31)) ]; then
       echo "[bench] building 31 days × $PER_DAY orders in $DB…" >&2
-      "${M[@]}" -e "SET FOREIGN_KEY_CHECKS=0; TRUNCATE order_details; TRUNCATE orders; SET FOREIGN_KEY_CHECKS=1;"
-      devstack/coffee load-reference --db-name "$DB" >/dev/null
-      # a history in the past: the reference rows were written (MySQL's changed_at) before the first day
-      "${M[@]}" -e "UPDATE product_category SET changed_at='2026-09-01'; UPDATE products SET changed_at='2026-09-01';
-        UPDATE stores SET changed_at='2026-09-01'; UPDATE payment_methods SET changed_at='2026-09-01';
-        UPDATE customers SET changed_at='2026-09-01';"
-      devstack/coffee generate-orders --db-name "$DB" --orders "$PER_DAY" --rate 0 --threads 4 --seed 7 >/dev/null
+      orders_in_the_past "$PER_DAY"
       "${M[@]}" -e "UPDATE orders SET \`timestamp\` = TIMESTAMP('$FIRST') + INTERVAL (CRC32(id) % 86000) SECOND"
       for n in $(seq 1 30); do
         # Copies of day 0 shifted by n days; ids get a two-letter prefix outside hex, so they never collide.
