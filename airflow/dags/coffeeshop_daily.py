@@ -143,6 +143,18 @@ def bundled_jar(runner: str) -> str:
     return str(jar)
 
 
+def step_jvm_options(jar: str) -> str:
+    """A step's JVM flags on ``jar``: the module opens, the throughput collector and, when the build made one,
+    the jar's class-data archive (``<jar>.jsa``, see pipelines/pom.xml): the JVM maps the classes a step loads
+    instead of reading them from the jar, and starts seconds sooner. It ignores an archive that no longer
+    matches the jar (rebuilt since), so a stale one costs only the gain."""
+    flags = [JAVA17_FLAGS, BATCH_JVM_FLAGS]
+    archive = Path(jar).with_suffix(".jsa")
+    if archive.is_file():
+        flags.append(f"-XX:SharedArchiveFile={archive}")
+    return " ".join(flags)
+
+
 class MedallionStep(BeamRunJavaPipelineOperator):
     """One medallion pipeline on the runner of the run's ``runner_config`` param."""
 
@@ -159,7 +171,7 @@ class MedallionStep(BeamRunJavaPipelineOperator):
             options.update(dbHost=conn.host, dbPort=str(conn.port or 3306), dbName=conn.schema,
                            dbUser=conn.login, dbPasswordEnv=PASSWORD_ENV)
             os.environ[PASSWORD_ENV] = conn.password or ""  # inherited by the java process only
-        os.environ["JDK_JAVA_OPTIONS"] = f"{JAVA17_FLAGS} {BATCH_JVM_FLAGS}"
+        os.environ["JDK_JAVA_OPTIONS"] = step_jvm_options(self.jar)
         self.pipeline_options = {**options, **self.pipeline_options}
         return super().execute(context)
 

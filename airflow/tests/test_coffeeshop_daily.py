@@ -110,6 +110,31 @@ def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
     assert step[1].split() == JAVA17_FLAGS.split() + BATCH_JVM_FLAGS.split()
 
 
+def test_a_step_starts_with_its_jars_class_data_archive_and_without_a_stale_one():
+    """The build makes each runner jar's class-data archive; a step's JVM maps it (-Xshare:on fails when it
+    cannot). Once the jar is rebuilt (here: its modification time changed) the archive no longer matches it:
+    the step starts without it, and does start."""
+    from coffeeshop_daily import bundled_jar, step_jvm_options
+    jar = Path(bundled_jar("DirectRunner"))
+    flags = step_jvm_options(str(jar)).split()
+    assert f"-XX:SharedArchiveFile={jar.with_suffix('.jsa')}" in flags
+
+    def start(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["java", *extra, *flags, f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}",
+                               "-cp", str(jar), "com.coffeeshop.pipelines.launch.RunnerConfig", "direct"],
+                              capture_output=True, text=True)
+    assert start("-Xshare:on").returncode == 0, start("-Xshare:on").stderr
+
+    built = jar.stat()
+    os.utime(jar, ns=(built.st_atime_ns, built.st_mtime_ns + 1_000_000_000))
+    try:
+        assert start().returncode == 0
+        assert start("-Xshare:on").returncode != 0
+    finally:
+        os.utime(jar, ns=(built.st_atime_ns, built.st_mtime_ns))
+    assert start("-Xshare:on").returncode == 0
+
+
 def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):
     states = run(dag)
     assert states == {"day_settled": "success", "bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success",
