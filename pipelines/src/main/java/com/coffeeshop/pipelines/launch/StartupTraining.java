@@ -37,12 +37,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The training run of a runner jar's class-data archive (JDK Application Class-Data Sharing), run by the
  * build ({@code mvn package -P bundle}) under {@code -XX:DumpLoadedClassList}: the classes it loads are
  * archived, and every later JVM on that jar maps them instead of loading them one by one from the jar. A
- * batch step's JVM starts about 2.5 s sooner (see the README's benchmark section).
+ * batch step's JVM starts about 2 s sooner (see the README's benchmarks).
  *
  * <p>So it does what the batch steps do, small, on the runner its options name, in a temporary lakehouse:
- * writes a partitioned Delta table, commits up to its first checkpoint, reads it back, joins it with a side input, sums by key through a
- * shuffle and overwrites a second table; then checks that table's rows. A training run that does not do
- * that fails the build instead of archiving a half-empty class list.
+ * writes a partitioned Delta table, commits up to its first checkpoint, reads it back, joins it with a
+ * side input, sums by key through a shuffle and overwrites a second table; then checks that table's rows.
+ * A training run that does not do that fails the build instead of archiving a half-empty class list.
  */
 public final class StartupTraining {
   private StartupTraining() {}

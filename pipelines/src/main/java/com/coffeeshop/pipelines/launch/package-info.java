@@ -1,5 +1,6 @@
 /**
- * How jobs are started: the runner-configs files ({@link com.coffeeshop.pipelines.launch.RunnerConfig})
- * and what every main shares ({@link com.coffeeshop.pipelines.launch.Jobs}).
+ * How jobs are started: the runner-configs files ({@link com.coffeeshop.pipelines.launch.RunnerConfig}),
+ * what every main shares ({@link com.coffeeshop.pipelines.launch.Jobs}) and the training run of a runner
+ * jar's class-data archive ({@link com.coffeeshop.pipelines.launch.StartupTraining}).
  */
 package com.coffeeshop.pipelines.launch;
