@@ -29,7 +29,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -200,9 +199,7 @@ public class GoldFacts {
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws IOException {
-      org.joda.time.Instant at = GlobalWindow.INSTANCE.maxTimestamp();
-      written.finish(f -> c.output(FILES, f, at, GlobalWindow.INSTANCE),
-          r -> c.output(SMALL_BUNDLE_ROWS, r, at, GlobalWindow.INSTANCE));
+      written.finish(c, FILES, SMALL_BUNDLE_ROWS);
     }
   }
 

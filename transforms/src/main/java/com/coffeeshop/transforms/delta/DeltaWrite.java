@@ -458,17 +458,19 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     }
 
     /**
-     * Ends the bundle: the files it wrote to {@code written}, or its held rows to {@code smallBundleRows}, keyed
-     * by shard (round robin) or, bucketed, by bucket.
+     * Ends the bundle, from a {@code @FinishBundle} method: the files it wrote to output {@code written}, or
+     * its held rows to output {@code smallBundleRows} (for {@link #commit}), keyed by shard (round robin)
+     * or, bucketed, by bucket; in the global window.
      */
-    public void finish(java.util.function.Consumer<WrittenFile> written,
-        java.util.function.Consumer<KV<Integer, GenericRecord>> smallBundleRows) throws IOException {
+    public <I, O> void finish(DoFn<I, O>.FinishBundleContext c, TupleTag<WrittenFile> written,
+        TupleTag<KV<Integer, GenericRecord>> smallBundleRows) throws IOException {
+      org.joda.time.Instant at = GlobalWindow.INSTANCE.maxTimestamp();
       if (files != null) {
-        files.close().forEach(written);
+        files.close().forEach(f -> c.output(written, f, at, GlobalWindow.INSTANCE));
       } else {
         int shard = java.util.concurrent.ThreadLocalRandom.current().nextInt(spec.shards);
         for (GenericRecord r : held) {
-          smallBundleRows.accept(KV.of(spec.bucketing == null ? shard : spec.bucketOf(r), r));
+          c.output(smallBundleRows, KV.of(spec.bucketing == null ? shard : spec.bucketOf(r), r), at, GlobalWindow.INSTANCE);
           shard = (shard + 1) % spec.shards;
         }
       }
@@ -498,8 +500,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws IOException {
-      bundle.finish(f -> c.output(f, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE),
-          r -> c.output(SMALL_BUNDLE_ROWS, r, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+      bundle.finish(c, WRITTEN, SMALL_BUNDLE_ROWS);
     }
   }
 

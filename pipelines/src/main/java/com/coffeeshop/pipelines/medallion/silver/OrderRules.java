@@ -291,11 +291,9 @@ public final class OrderRules {
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws IOException {
+      orders.finish(c, ORDER_FILES, ORDER_ROWS);
+      lines.finish(c, LINE_FILES, LINE_ROWS);
       org.joda.time.Instant at = GlobalWindow.INSTANCE.maxTimestamp();
-      orders.finish(f -> c.output(ORDER_FILES, f, at, GlobalWindow.INSTANCE),
-          r -> c.output(ORDER_ROWS, r, at, GlobalWindow.INSTANCE));
-      lines.finish(f -> c.output(LINE_FILES, f, at, GlobalWindow.INSTANCE),
-          r -> c.output(LINE_ROWS, r, at, GlobalWindow.INSTANCE));
       for (KV<String, Long> count : List.of(DataQuality.valid("orders", orders.rows()),
           DataQuality.valid("order_lines", lines.rows()), DataQuality.superseded("orders", supersededOrders),
           DataQuality.superseded("order_lines", supersededLines))) {
