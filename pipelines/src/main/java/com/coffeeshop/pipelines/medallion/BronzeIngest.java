@@ -230,14 +230,12 @@ public class BronzeIngest {
   /** The reporting time zone bronze partitions by, as its latest orders commit records it. */
   public static Optional<String> zoneOf(String lakehouse) {
     String path = tablePath(lakehouse, "orders");
-    return DeltaTables.latestVersion(path).map(v -> DeltaTables.userMetadata(path, v).get("time_zone"));
+    return DeltaTables.latestCommitInfo(path).map(info -> info.get("time_zone"));
   }
 
   /** The upper bound of the last successful run, from the table's latest commit. */
   static Optional<Instant> storedWatermark(String path) {
-    return DeltaTables.latestVersion(path)
-        .map(v -> DeltaTables.userMetadata(path, v).get("watermark_to"))
-        .map(Instant::parse);
+    return DeltaTables.latestCommitInfo(path).map(info -> info.get("watermark_to")).map(Instant::parse);
   }
 
   private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,

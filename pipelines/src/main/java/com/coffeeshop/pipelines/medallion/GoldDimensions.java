@@ -179,9 +179,7 @@ public class GoldDimensions {
 
   /** The last day the dimension's latest commit covered. */
   static Optional<LocalDate> lastEffectiveDay(String path) {
-    return DeltaTables.latestVersion(path)
-        .map(v -> DeltaTables.userMetadata(path, v).get("effective_date"))
-        .map(LocalDate::parse);
+    return DeltaTables.latestCommitInfo(path).map(info -> info.get("effective_date")).map(LocalDate::parse);
   }
 
   public static void main(String[] args) throws Exception {

@@ -9,6 +9,7 @@ import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
 import com.coffeeshop.transforms.delta.FileSplit;
+import com.coffeeshop.transforms.delta.SplitSource;
 import com.coffeeshop.transforms.delta.WrittenFile;
 import java.io.IOException;
 import java.time.LocalDate;
@@ -19,21 +20,13 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * {@code gld.fact_orders} for one day: silver's order lines of the day, each joined to the version of
@@ -45,6 +38,14 @@ import org.apache.beam.sdk.values.PCollectionView;
 public class GoldFacts {
   /** The lakehouse, the day, and whether late days are restated. */
   public interface Options extends LakehouseOptions, RestateOptions {}
+
+  /**
+   * Silver's lines are written in row groups of about this many (buffered) bytes, and facts read them one split
+   * per row group: a day's lines are then a dozen equal splits, dealt out evenly to the workers, not one split
+   * per file (with two files on two workers, both went to one worker half the time, which then joined the
+   * whole day alone).
+   */
+  static final long LINE_ROW_GROUP_BYTES = 8L << 20;
 
   /** What a day's facts read that a restatement changes: silver's lines. */
   static Map<String, String> lateInputs(String lake) {
@@ -71,21 +72,20 @@ public class GoldFacts {
     Map<String, String> built = new java.util.HashMap<>(Restatement.inputVersions(lateInputs(lake)));
     built.put("day", day.toString());
     Pipeline p = Pipeline.create(o);
-    PCollectionView<Map<String, Iterable<GenericRecord>>> products = versions(p, lake, "dim_products", "product_id");
-    PCollectionView<Map<String, Iterable<GenericRecord>>> stores = versions(p, lake, "dim_stores", "store_id");
-    PCollectionView<Map<String, Iterable<GenericRecord>>> payments =
-        versions(p, lake, "dim_payment_methods", "payment_method_id");
-    DeltaRead lineRead = DeltaRead.latest(lines, AvroSchemas.silver("order_lines")).onlyPartition(day.toString());
+    AsOf products = AsOf.read(lake, "dim_products", "product_id", "product_key");
+    AsOf stores = AsOf.read(lake, "dim_stores", "store_id", "store_key");
+    AsOf payments = AsOf.read(lake, "dim_payment_methods", "payment_method_id", "payment_method_key");
+    DeltaRead lineRead = DeltaRead.latest(lines, AvroSchemas.silver("order_lines"))
+        .onlyPartition(day.toString())
+        .withRowGroupSplits();
     DeltaWrite facts = DeltaWrite.to(Lakehouse.gold(lake, "fact_orders"), AvroSchemas.gold("fact_orders"))
         .partitionedBy("order_date")
         .replacingPartition(day.toString())
         .withRunId(runId)
         .withCommitInfo(built);
     PCollectionTuple joined = p
-        .apply("ListSilverLines", Create.of(lineRead.splits()).withCoder(SerializableCoder.of(FileSplit.class)))
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("ListSilverLines", SplitSource.of(lineRead.splits()))
         .apply("JoinDimensionsAsOf", ParDo.of(new JoinLines(lineRead, facts, products, stores, payments))
-            .withSideInputs(products, stores, payments)
             .withOutputTags(JoinLines.FILES, TupleTagList.of(JoinLines.SMALL_BUNDLE_ROWS)));
     facts.commit("WriteFactOrders", joined.get(JoinLines.FILES), joined.get(JoinLines.SMALL_BUNDLE_ROWS));
     return p.run();
@@ -106,16 +106,12 @@ public class GoldFacts {
 
     private final DeltaRead lines;
     private final DeltaWrite facts;
-    private final PCollectionView<Map<String, Iterable<GenericRecord>>> products;
-    private final PCollectionView<Map<String, Iterable<GenericRecord>>> stores;
-    private final PCollectionView<Map<String, Iterable<GenericRecord>>> payments;
+    private final AsOf productKeys;
+    private final AsOf storeKeys;
+    private final AsOf paymentKeys;
     private transient Schema lineSchema;
     private transient Schema factSchema;
     private transient DeltaWrite.BundleFiles written;
-    /** The dimensions, read once per instance: a bounded, globally windowed run's side inputs never change. */
-    private transient AsOf productKeys;
-    private transient AsOf storeKeys;
-    private transient AsOf paymentKeys;
     /** Field positions: COPIED in the line, then in the fact. */
     private transient int[] copiedFrom;
     private transient int[] copiedTo;
@@ -132,14 +128,12 @@ public class GoldFacts {
     private transient int unitPrice;
     private transient int quantity;
 
-    JoinLines(DeltaRead lines, DeltaWrite facts, PCollectionView<Map<String, Iterable<GenericRecord>>> products,
-        PCollectionView<Map<String, Iterable<GenericRecord>>> stores,
-        PCollectionView<Map<String, Iterable<GenericRecord>>> payments) {
+    JoinLines(DeltaRead lines, DeltaWrite facts, AsOf products, AsOf stores, AsOf payments) {
       this.lines = lines;
       this.facts = facts;
-      this.products = products;
-      this.stores = stores;
-      this.payments = payments;
+      this.productKeys = products;
+      this.storeKeys = stores;
+      this.paymentKeys = payments;
     }
 
     @StartBundle
@@ -150,7 +144,7 @@ public class GoldFacts {
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       if (lineSchema == null) {
-        setUp(c);
+        setUp();
       }
       lines.readSplit(c.element(), lineSchema, line -> {
         try {
@@ -161,12 +155,9 @@ public class GoldFacts {
       });
     }
 
-    private void setUp(ProcessContext c) {
+    private void setUp() {
       lineSchema = lines.recordSchema();
       factSchema = AvroSchemas.gold("fact_orders");
-      productKeys = new AsOf("dim_products", "product_key", c.sideInput(products));
-      storeKeys = new AsOf("dim_stores", "store_key", c.sideInput(stores));
-      paymentKeys = new AsOf("dim_payment_methods", "payment_method_key", c.sideInput(payments));
       copiedFrom = COPIED.stream().mapToInt(f -> lineSchema.getField(f).pos()).toArray();
       copiedTo = COPIED.stream().mapToInt(f -> factSchema.getField(f).pos()).toArray();
       date = lineSchema.getField("order_date").pos();
@@ -189,7 +180,7 @@ public class GoldFacts {
       for (int i = 0; i < copiedFrom.length; i++) {
         f.put(copiedTo[i], line.get(copiedFrom[i]));
       }
-      f.put(factOrderId, line.get(orderId).toString());
+      f.put(factOrderId, line.get(orderId));
       f.put(productKey, productKeys.keyOn(line.get(productId), day));
       f.put(storeKey, storeKeys.keyOn(line.get(storeId), day));
       f.put(paymentMethodKey, paymentKeys.keyOn(line.get(paymentMethodId), day));
@@ -203,30 +194,61 @@ public class GoldFacts {
     }
   }
 
-  /** A dimension's versions by natural key, for the surrogate key valid on a day. */
-  static final class AsOf {
-    private record Version(int start, int end, int key) {}
+  /**
+   * A dimension's versions by natural key, for the surrogate key valid on a day. It is read when the pipeline is
+   * built and travels inside the join's DoFn: the three dimensions hold a few hundred versions, and a side input
+   * would keep the join from running in the same task as its read on Flink (a task with a broadcast input is
+   * never chained), which is what lets the workers share the splits by how fast they go ({@link SplitSource}).
+   */
+  static final class AsOf implements java.io.Serializable {
+    private record Version(int start, int end, int key) implements java.io.Serializable {}
 
     private final String table;
     private final Map<String, Version[]> versions = new java.util.HashMap<>();
+    /**
+     * The same versions by the natural key as a line holds it (an {@code Integer}, or Avro's {@code Utf8} for
+     * text), filled on first use: a line's key is looked up without turning it into a {@code String}.
+     */
+    private transient Map<Object, Version[]> byLineKey;
 
-    /** @param byNaturalKey every version of {@code table}, by its natural key as text */
-    AsOf(String table, String surrogateKey, Map<String, Iterable<GenericRecord>> byNaturalKey) {
+    /**
+     * Every version in the latest snapshot of {@code table}, by its {@code naturalKey} as text. The caller has
+     * checked that the dimension covers the day: a missing one has no versions, and a line fails on it.
+     */
+    static AsOf read(String lake, String table, String naturalKey, String surrogateKey) {
+      String path = Lakehouse.gold(lake, table);
+      try {
+        return new AsOf(table, naturalKey, surrogateKey, DeltaTables.readSmall(path, AvroSchemas.gold(table), null));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot read " + path, e);
+      }
+    }
+
+    AsOf(String table, String naturalKey, String surrogateKey, Iterable<GenericRecord> rows) {
       this.table = table;
-      byNaturalKey.forEach((id, rows) -> {
-        List<Version> vs = new java.util.ArrayList<>();
-        for (GenericRecord v : rows) {
-          Integer end = (Integer) v.get("end_date");
-          vs.add(new Version((Integer) v.get("start_date"), end == null ? Integer.MAX_VALUE : end,
-              (Integer) v.get(surrogateKey)));
-        }
-        versions.put(id, vs.toArray(Version[]::new));
-      });
+      Map<String, List<Version>> byKey = new java.util.HashMap<>();
+      for (GenericRecord v : rows) {
+        Integer end = (Integer) v.get("end_date");
+        byKey.computeIfAbsent(String.valueOf(v.get(naturalKey)), k -> new java.util.ArrayList<>())
+            .add(new Version((Integer) v.get("start_date"), end == null ? Integer.MAX_VALUE : end,
+                (Integer) v.get(surrogateKey)));
+      }
+      byKey.forEach((id, vs) -> versions.put(id, vs.toArray(Version[]::new)));
     }
 
     /** The surrogate key of the version of {@code naturalKey} valid on {@code date} (days since the epoch). */
     int keyOn(Object naturalKey, int date) {
-      Version[] vs = versions.get(String.valueOf(naturalKey));
+      if (byLineKey == null) {
+        byLineKey = new java.util.HashMap<>();
+      }
+      Version[] vs = byLineKey.get(naturalKey);
+      if (vs == null) {
+        vs = versions.get(String.valueOf(naturalKey));
+        if (vs != null) {
+          // A copy: the reader's Utf8 is never changed, but a key kept in a map must not depend on that.
+          byLineKey.put(naturalKey instanceof org.apache.avro.util.Utf8 u ? new org.apache.avro.util.Utf8(u.toString()) : naturalKey, vs);
+        }
+      }
       if (vs != null) {
         for (Version v : vs) {
           if (v.start() <= date && date < v.end()) {
@@ -237,25 +259,6 @@ public class GoldFacts {
       throw new IllegalStateException(table + " has no version of " + naturalKey + " valid on " + LocalDate.ofEpochDay(date)
           + ": run GoldDimensions --date=" + LocalDate.ofEpochDay(date) + " first");
     }
-  }
-
-  /** Every version of a dimension, by natural key, as a side input. */
-  private static PCollectionView<Map<String, Iterable<GenericRecord>>> versions(Pipeline p, String lake, String table,
-      String naturalKey) {
-    String path = Lakehouse.gold(lake, table);
-    if (DeltaTables.latestVersion(path).isEmpty()) {
-      throw new IllegalStateException("no dimension at " + path + ": run GoldDimensions first");
-    }
-    Schema schema = AvroSchemas.gold(table);
-    return p.apply("Read_" + table, DeltaRead.latest(path, schema))
-        .apply("ByKey_" + table, ParDo.of(new DoFn<GenericRecord, KV<String, GenericRecord>>() {
-          @ProcessElement
-          public void process(@Element GenericRecord v, OutputReceiver<KV<String, GenericRecord>> out) {
-            out.output(KV.of(String.valueOf(v.get(naturalKey)), v));
-          }
-        }))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(GenericRecord.class, schema)))
-        .apply("View_" + table, View.asMultimap());
   }
 
   public static void main(String[] args) throws Exception {

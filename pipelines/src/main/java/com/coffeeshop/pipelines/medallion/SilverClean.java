@@ -132,7 +132,8 @@ public class SilverClean {
                 .apply("Map_product_id", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                     .via(r -> KV.of(r.get("product_id").toString(), r.get("product_name").toString())))
                 .apply("View_product_id", View.asMap())),
-        table(lake, "orders", "order_date", built, runId), table(lake, "order_lines", "order_date", built, runId)));
+        table(lake, "orders", "order_date", built, runId),
+        table(lake, "order_lines", "order_date", built, runId).withRowGroupBytes(GoldFacts.LINE_ROW_GROUP_BYTES)));
     rejected.add(orders.get(SilverTable.QUARANTINED));
     counts.add(orders.get(SilverTable.COUNTS));
 

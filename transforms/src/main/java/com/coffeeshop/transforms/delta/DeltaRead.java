@@ -31,6 +31,8 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   /** Files are read in byte ranges of at most this many bytes ({@link #withSplitBytes}). */
   public static final long DEFAULT_SPLIT_BYTES = 128L << 20;
   private long splitBytes = DEFAULT_SPLIT_BYTES;
+  /** {@link #withRowGroupSplits}: one split per row group, from the files' footers. */
+  private boolean rowGroupSplits;
 
   private DeltaRead(String tablePath, Schema schema, Long version, Long timestampMillis, String minPartitionValue,
       boolean onlyThatPartition, boolean projected) {
@@ -83,6 +85,7 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
 
   private DeltaRead sameSplits(DeltaRead c) {
     c.splitBytes = splitBytes;
+    c.rowGroupSplits = rowGroupSplits;
     return c;
   }
 
@@ -96,8 +99,11 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
    * reads them itself with {@link #readSplit} instead of applying this transform.
    */
   public List<FileSplit> splits() {
-    return DeltaTables.splits(DeltaTables.snapshot(tablePath, version, timestampMillis), minPartitionValue,
-        onlyThatPartition, splitBytes);
+    io.delta.standalone.Snapshot snapshot = DeltaTables.snapshot(tablePath, version, timestampMillis);
+    if (rowGroupSplits) {
+      return DeltaTables.rowGroupSplits(tablePath, snapshot, minPartitionValue, onlyThatPartition);
+    }
+    return DeltaTables.splits(snapshot, minPartitionValue, onlyThatPartition, splitBytes);
   }
 
   /**
@@ -122,6 +128,20 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
     DeltaRead c = new DeltaRead(tablePath, schema(), version, timestampMillis, minPartitionValue, onlyThatPartition,
         projected);
     c.splitBytes = bytes;
+    return c;
+  }
+
+  /**
+   * One split per parquet row group, each exactly the group's byte range, read from the files' footers when the
+   * splits are listed (a few milliseconds a file, on the launching JVM): no split is empty and each is one unit
+   * of work, so spreading the splits evenly by count (as a runner's reshuffle does) spreads the rows evenly.
+   * With byte ranges, a range that holds no group's middle is empty, and which worker gets the full ones is
+   * chance. For reads of a few files, such as one day's partition.
+   */
+  public DeltaRead withRowGroupSplits() {
+    DeltaRead c = sameSplits(new DeltaRead(tablePath, schema(), version, timestampMillis, minPartitionValue,
+        onlyThatPartition, projected));
+    c.rowGroupSplits = true;
     return c;
   }
 

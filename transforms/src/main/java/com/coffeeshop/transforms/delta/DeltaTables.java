@@ -15,7 +15,25 @@ public final class DeltaTables {
   private DeltaTables() {}
 
   public static DeltaLog log(String tablePath) {
-    return DeltaLog.forTable(new Configuration(), tablePath);
+    return DeltaLog.forTable(hadoopConf(), tablePath);
+  }
+
+  /** Hadoop's default configuration, parsed from its XML resources once per JVM. */
+  private static final class Defaults {
+    static final Configuration CONF = new Configuration();
+
+    static {
+      CONF.size(); // parses the resources now, so copies start parsed
+    }
+  }
+
+  /**
+   * A Hadoop configuration for reading and writing tables: a copy of the defaults, which were parsed once. A
+   * {@code hadoopConf()} parses its XML resources again on first use, about a hundred times in a step
+   * that opens as many logs and files.
+   */
+  public static Configuration hadoopConf() {
+    return new Configuration(Defaults.CONF);
   }
 
   /** The latest version, or empty when no table exists at the path yet. */
@@ -35,14 +53,20 @@ public final class DeltaTables {
    * searching back from the latest version; empty when none has.
    */
   public static Optional<Map<String, String>> lastCommitWith(String tablePath, String key, String value) {
-    Optional<Long> latest = latestVersion(tablePath);
-    for (long v = latest.orElse(-1L); v >= 0; v--) {
-      Map<String, String> info = userMetadata(tablePath, v);
+    DeltaLog log = log(tablePath);
+    for (long v = log.tableExists() ? log.update().getVersion() : -1L; v >= 0; v--) {
+      Map<String, String> info = userMetadata(log, tablePath, v);
       if (value.equals(info.get(key))) {
         return Optional.of(info);
       }
     }
     return Optional.empty();
+  }
+
+  /** The commit info of the latest version; empty when no table exists at the path yet. */
+  public static Optional<Map<String, String>> latestCommitInfo(String tablePath) {
+    DeltaLog log = log(tablePath);
+    return log.tableExists() ? Optional.of(userMetadata(log, tablePath, log.update().getVersion())) : Optional.empty();
   }
 
   /**
@@ -93,7 +117,11 @@ public final class DeltaTables {
 
   /** The commit info a {@link DeltaWrite} recorded with {@code version}. */
   public static Map<String, String> userMetadata(String tablePath, long version) {
-    return parse(log(tablePath).getCommitInfoAt(version).getUserMetadata().orElse("{}"), tablePath, version);
+    return userMetadata(log(tablePath), tablePath, version);
+  }
+
+  private static Map<String, String> userMetadata(DeltaLog log, String tablePath, long version) {
+    return parse(log.getCommitInfoAt(version).getUserMetadata().orElse("{}"), tablePath, version);
   }
 
   private static Map<String, String> parse(String json, String tablePath, long version) {
@@ -127,7 +155,7 @@ public final class DeltaTables {
       }
     }
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tablePath);
-    org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(new Configuration());
+    org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(hadoopConf());
     java.util.List<String> deleted = new java.util.ArrayList<>();
     org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
     String prefix = fs.makeQualified(root).toString() + "/";
@@ -167,7 +195,7 @@ public final class DeltaTables {
    */
   public static long rowCount(String tablePath, long version, String partition) throws IOException {
     long rows = 0;
-    Configuration conf = new Configuration();
+    Configuration conf = hadoopConf();
     for (String f : files(snapshot(tablePath, version, null), partition, true)) {
       try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
           org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, f), conf))) {
@@ -207,6 +235,29 @@ public final class DeltaTables {
     return splits;
   }
 
+  /**
+   * One split per row group of the snapshot's files (filtered as {@link #files}), in file order, each the group's
+   * exact byte range, from the files' footers; a file with no row group has no split.
+   */
+  static java.util.List<FileSplit> rowGroupSplits(String tablePath, Snapshot snapshot, String partition,
+      boolean onlyThatPartition) {
+    Configuration conf = hadoopConf();
+    java.util.List<FileSplit> splits = new java.util.ArrayList<>();
+    addFiles(snapshot, partition, onlyThatPartition)
+        .sorted(java.util.Comparator.comparing(io.delta.standalone.actions.AddFile::getPath))
+        .forEach(f -> {
+          try (org.apache.parquet.hadoop.ParquetFileReader footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+              org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(tablePath, f.getPath()), conf))) {
+            for (org.apache.parquet.hadoop.metadata.BlockMetaData group : footer.getFooter().getBlocks()) {
+              splits.add(new FileSplit(f.getPath(), group.getStartingPos(), group.getCompressedSize(), f.getTags()));
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the footer of " + f.getPath() + " in " + tablePath, e);
+          }
+        });
+    return splits;
+  }
+
   /** The partition values present in the latest snapshot (single-column partitioning), sorted; empty without a table. */
   public static java.util.SortedSet<String> partitionValues(String tablePath) {
     DeltaLog log = log(tablePath);
@@ -235,10 +286,11 @@ public final class DeltaTables {
    */
   public static void forEach(String tablePath, org.apache.avro.Schema schema, String partition,
       java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
-    if (!log(tablePath).tableExists()) {
+    DeltaLog log = log(tablePath);
+    if (!log.tableExists()) {
       return;
     }
-    for (String f : files(log(tablePath).update(), partition, partition != null)) {
+    for (String f : files(log.update(), partition, partition != null)) {
       readFile(tablePath, f, schema, false, out);
     }
   }
@@ -256,7 +308,7 @@ public final class DeltaTables {
   static void readSplit(String tablePath, FileSplit split, org.apache.avro.Schema schema, boolean projected,
       java.util.function.Consumer<org.apache.avro.generic.GenericRecord> out) throws IOException {
     String relative = split.relativePath();
-    Configuration conf = new Configuration();
+    Configuration conf = hadoopConf();
     org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, schema);
     if (projected) {
       org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(conf, schema);

@@ -386,7 +386,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
         String relative = dir + "part-" + spec.runId + (bucket < 0 ? "" : String.format("-b%03d", bucket)) + "-"
             + UUID.randomUUID() + ".snappy.parquet";
         f = new OpenFile(AvroParquetWriter.<GenericRecord>builder(
-                HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), new Configuration()))
+                HadoopOutputFile.fromPath(new Path(spec.tablePath, relative), DeltaTables.hadoopConf()))
             .withSchema(schema)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withRowGroupSize(spec.rowGroupBytes)
@@ -399,7 +399,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     }
 
     List<WrittenFile> close() throws IOException {
-      FileSystem fs = new Path(spec.tablePath).getFileSystem(new Configuration());
+      FileSystem fs = new Path(spec.tablePath).getFileSystem(DeltaTables.hadoopConf());
       List<WrittenFile> files = new ArrayList<>();
       for (Map.Entry<String, Map<Integer, OpenFile>> partition : open.entrySet()) {
         Map<String, String> partitionValues =
@@ -553,7 +553,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
 
     /** The commit itself, under the table's {@link CommitLock}: the snapshot it starts from is the latest. */
     private void commit(ProcessContext c, List<WrittenFile> files) throws IOException {
-      DeltaLog log = DeltaLog.forTable(new Configuration(), spec.tablePath);
+      DeltaLog log = DeltaLog.forTable(DeltaTables.hadoopConf(), spec.tablePath);
       OptimisticTransaction txn = log.startTransaction();
       List<String> partitionColumns = spec.partitionColumn == null ? List.of() : List.of(spec.partitionColumn);
       Metadata wanted = Metadata.builder()

@@ -367,6 +367,48 @@ class DeltaWriteReadTest {
     assertReads(DeltaRead.latest(table(), SCHEMA).withSplitBytes(Long.MAX_VALUE / 2), many);
   }
 
+  @Test
+  void rowGroupSplitsAreTheFilesRowGroupsAndTheirSourceGivesEachItsOwnRunnerSplit() throws Exception {
+    List<GenericRecord> many = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      many.add(row(DAY, i, i));
+    }
+    Pipeline p = pipeline();
+    p.apply(Create.of(many).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
+        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").withShards(1).withRowGroupBytes(16 * 1024));
+    p.run().waitUntilFinish();
+    AddFile file = DeltaTables.log(table()).update().getAllFiles().get(0);
+
+    DeltaRead read = DeltaRead.latest(table(), SCHEMA).onlyPartition(DAY.toString()).withRowGroupSplits();
+    List<FileSplit> splits = read.splits();
+    assertThat("a split per row group: " + splits, splits.size(), is(rowGroupsIn(file)));
+    assertThat(splits.stream().map(FileSplit::start).distinct().count(), is((long) splits.size()));
+    // whatever bundle size a runner asks for, each split is a source of its own
+    SplitSource source = (SplitSource) SplitSource.of(splits).getSource();
+    assertThat(source.split(Long.MAX_VALUE, org.apache.beam.sdk.options.PipelineOptionsFactory.create()).size(), is(splits.size()));
+    assertThat(source.split(1, org.apache.beam.sdk.options.PipelineOptionsFactory.create()).size(), is(splits.size()));
+
+    Pipeline readBack = pipeline();
+    PAssert.that(readBack.apply(SplitSource.of(splits))
+            .apply(org.apache.beam.sdk.transforms.ParDo.of(new ReadSplitAsText(read))))
+        .containsInAnyOrder(expectedText(many)); // a row group read twice, or never, fails this
+    readBack.run().waitUntilFinish();
+  }
+
+  /** Reads each split itself, as a step that joins while it reads does. */
+  private static final class ReadSplitAsText extends org.apache.beam.sdk.transforms.DoFn<FileSplit, String> {
+    private final DeltaRead read;
+
+    ReadSplitAsText(DeltaRead read) {
+      this.read = read;
+    }
+
+    @ProcessElement
+    public void process(@Element FileSplit split, OutputReceiver<String> out) throws java.io.IOException {
+      read.readSplit(split, read.recordSchema(), r -> out.output(text(r)));
+    }
+  }
+
   private int rowGroupsIn(AddFile f) {
     try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
         org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(table(), f.getPath()),
