@@ -86,6 +86,10 @@ JAVA17_FLAGS = " ".join([
 ])
 # A batch step's JVM also gets the throughput collector: RunnerConfig.BATCH_JVM_FLAGS (a test keeps them equal).
 BATCH_JVM_FLAGS = "-XX:+UseParallelGC"
+# The gold steps' JVMs run the JIT's first tier only: RunnerConfig.SHORT_STEP_JVM_FLAGS and SHORT_STEPS (a test keeps
+# them equal). A few seconds of work is too little for C2's compilations to pay back on 2 cores.
+SHORT_STEP_JVM_FLAGS = "-XX:TieredStopAtLevel=1"
+SHORT_STEPS = {"GoldDimensions", "GoldFacts"}
 PIPELINES = "com.coffeeshop.pipelines.medallion."
 START_DATE = os.environ.get("COFFEESHOP_START_DATE", "2026-11-01")
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECONDS", "120")))
@@ -143,12 +147,21 @@ def bundled_jar(runner: str) -> str:
     return str(jar)
 
 
-def step_jvm_options(jar: str) -> str:
-    """A step's JVM flags on ``jar``: the module opens, the throughput collector and, when the build made one,
-    the jar's class-data archive (``<jar>.jsa``, see pipelines/pom.xml): the JVM maps the classes a step loads
+def step_jvm_flags(job_class: str) -> list:
+    """The JVM flags of step ``job_class`` (a medallion main class): the module opens, the throughput collector,
+    and for a gold step the JIT's first tier only; what run-pipeline starts it with (RunnerConfig.jvmFlags)."""
+    flags = [JAVA17_FLAGS, BATCH_JVM_FLAGS]
+    if job_class.removeprefix(PIPELINES) in SHORT_STEPS:
+        flags.append(SHORT_STEP_JVM_FLAGS)
+    return flags
+
+
+def step_jvm_options(jar: str, job_class: str) -> str:
+    """Step ``job_class``'s JVM flags on ``jar`` (``step_jvm_flags``) and, when the build made one, the jar's
+    class-data archive (``<jar>.jsa``, see pipelines/pom.xml): the JVM maps the classes a step loads
     instead of reading them from the jar, and starts seconds sooner. It ignores an archive that no longer
     matches the jar (rebuilt since), so a stale one costs only the gain."""
-    flags = [JAVA17_FLAGS, BATCH_JVM_FLAGS]
+    flags = step_jvm_flags(job_class)
     archive = Path(jar).with_suffix(".jsa")
     if archive.is_file():
         flags.append(f"-XX:SharedArchiveFile={archive}")
@@ -171,7 +184,7 @@ class MedallionStep(BeamRunJavaPipelineOperator):
             options.update(dbHost=conn.host, dbPort=str(conn.port or 3306), dbName=conn.schema,
                            dbUser=conn.login, dbPasswordEnv=PASSWORD_ENV)
             os.environ[PASSWORD_ENV] = conn.password or ""  # inherited by the java process only
-        os.environ["JDK_JAVA_OPTIONS"] = step_jvm_options(self.jar)
+        os.environ["JDK_JAVA_OPTIONS"] = step_jvm_options(self.jar, self.job_class)
         self.pipeline_options = {**options, **self.pipeline_options}
         return super().execute(context)
 

@@ -88,7 +88,7 @@ def test_the_dag_imports_with_its_tasks_in_order(dag):
 
 def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
     """run-pipeline and the tests read runner-configs with RunnerConfig (Java); the DAG with its own small copy."""
-    from coffeeshop_daily import BATCH_JVM_FLAGS, CONFIGS, JARS, JAVA17_FLAGS, PIPELINES, read_runner_config
+    from coffeeshop_daily import CONFIGS, JARS, JAVA17_FLAGS, PIPELINES, read_runner_config, step_jvm_flags
     pom = (REPO / "pom.xml").read_text()
     assert JAVA17_FLAGS.split() == re.search(r"<jdk17.opens>(.*?)</jdk17.opens>", pom).group(1).split()
     assert len(CONFIGS) >= 5
@@ -102,21 +102,27 @@ def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
         assert JARS[options["runner"]] == bundle, name
         assert flags.split() == JAVA17_FLAGS.split(), name
         assert sorted(f"--{k}={v}" for k, v in options.items()) == sorted(args), name
-    # a medallion step's JVM: what run-pipeline starts it with is what the DAG sets
-    step = subprocess.run(["java", f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}", "-cp",
-                           str(REPO / "pipelines" / "target" / "classes"),
-                           "com.coffeeshop.pipelines.launch.RunnerConfig", "flink-local", PIPELINES + "SilverClean"],
-                          capture_output=True, text=True, check=True).stdout.splitlines()
-    assert step[1].split() == JAVA17_FLAGS.split() + BATCH_JVM_FLAGS.split()
+    # a medallion step's JVM: what run-pipeline starts it with is what the DAG sets, step by step
+    short = set()
+    for job in ("BronzeIngest", "SilverClean", "GoldDimensions", "GoldFacts"):
+        step = subprocess.run(["java", f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}", "-cp",
+                               str(REPO / "pipelines" / "target" / "classes"),
+                               "com.coffeeshop.pipelines.launch.RunnerConfig", "flink-local", PIPELINES + job],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+        assert step[1].split() == " ".join(step_jvm_flags(PIPELINES + job)).split(), job
+        assert "-XX:+UseParallelGC" in step[1].split(), job
+        if "-XX:TieredStopAtLevel=1" in step[1].split():
+            short.add(job)
+    assert short == {"GoldDimensions", "GoldFacts"}  # silver and bronze run long enough for C2 to pay back
 
 
 def test_a_step_starts_with_its_jars_class_data_archive_and_without_a_stale_one():
     """The build makes each runner jar's class-data archive; a step's JVM maps it (-Xshare:on fails when it
     cannot). Once the jar is rebuilt (here: its modification time changed) the archive no longer matches it:
     the step starts without it, and does start."""
-    from coffeeshop_daily import bundled_jar, step_jvm_options
+    from coffeeshop_daily import PIPELINES, bundled_jar, step_jvm_options
     jar = Path(bundled_jar("DirectRunner"))
-    flags = step_jvm_options(str(jar)).split()
+    flags = step_jvm_options(str(jar), PIPELINES + "GoldFacts").split()
     assert f"-XX:SharedArchiveFile={jar.with_suffix('.jsa')}" in flags
 
     def start(*extra: str) -> subprocess.CompletedProcess:

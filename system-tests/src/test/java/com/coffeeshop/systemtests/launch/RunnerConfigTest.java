@@ -52,6 +52,18 @@ class RunnerConfigTest {
   }
 
   @Test
+  void onlyTheGoldStepsRunTheJitsFirstTierOnly() {
+    for (String step : List.of("GoldDimensions", "GoldFacts")) {
+      assertThat(step, List.of(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion." + step).split("\\s+")),
+          hasItems("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1"));
+    }
+    for (String job : List.of("medallion.BronzeIngest", "medallion.SilverClean", "medallion.DailyBatch",
+        "revenue.StoreDailyRevenue", "suggestion.SuggestionPipeline")) {
+      assertThat(job, RunnerConfig.jvmFlags("com.coffeeshop.pipelines." + job), not(containsString("TieredStopAtLevel")));
+    }
+  }
+
+  @Test
   void aFileOutsideTheFolderIsReadWithCommentsAndValuesKeptWhole(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("mine.conf");
     Files.writeString(file, "# my cluster\nrunner=SparkRunner\nsparkMaster=spark://host a:7077\n\n");

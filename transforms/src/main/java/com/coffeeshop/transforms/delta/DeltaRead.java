@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -161,9 +158,9 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   @Override
   public PCollection<GenericRecord> expand(PBegin input) {
     Schema schema = new Schema.Parser().parse(schemaJson);
+    // each split a runner split of its own: the reading tasks take the next one when done (no shuffle of them)
     return input
-        .apply("ListSnapshotFiles", Create.of(splits()).withCoder(SerializableCoder.of(FileSplit.class)))
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("ListSnapshotFiles", SplitSource.of(splits()))
         .apply("ReadParquet", ParDo.of(new ReadFileFn(this)))
         .setCoder(AvroCoder.of(GenericRecord.class, schema));
   }

@@ -85,8 +85,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   /**
    * Parquet row groups of about this many (buffered, uncompressed) bytes: parquet's own default. A file
    * larger than that has several row groups, which a reader spreads over workers
-   * ({@link DeltaRead#withSplitBytes}). Smaller groups are not the default: with 16 MB groups the design-load
-   * day's facts step took 21.5 s on Flink instead of 17.8 s (see docs/architecture.md).
+   * ({@link DeltaRead#withSplitBytes}, {@link DeltaRead#withRowGroupSplits}). A table whose day a later step
+   * shares out group by group asks for smaller ones ({@link #withRowGroupBytes}: silver's order lines).
    */
   public static final long DEFAULT_ROW_GROUP_BYTES = 128L << 20;
 
