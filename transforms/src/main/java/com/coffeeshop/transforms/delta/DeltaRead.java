@@ -131,9 +131,9 @@ public class DeltaRead extends PTransform<PBegin, PCollection<GenericRecord>> {
   /**
    * One split per parquet row group, each exactly the group's byte range, read from the files' footers when the
    * splits are listed (a few milliseconds a file, on the launching JVM): no split is empty and each is one unit
-   * of work, so spreading the splits evenly by count (as a runner's reshuffle does) spreads the rows evenly.
-   * With byte ranges, a range that holds no group's middle is empty, and which worker gets the full ones is
-   * chance. For reads of a few files, such as one day's partition.
+   * of work, so workers that take a split whenever they are free ({@link SplitSource}) share the rows evenly.
+   * Byte ranges smaller than a group leave ranges that hold no group's middle, which are empty. For reads of a
+   * few files, such as one day's partition.
    */
   public DeltaRead withRowGroupSplits() {
     DeltaRead c = sameSplits(new DeltaRead(tablePath, schema(), version, timestampMillis, minPartitionValue,

@@ -29,7 +29,7 @@ public final class DeltaTables {
 
   /**
    * A Hadoop configuration for reading and writing tables: a copy of the defaults, which were parsed once. A
-   * {@code hadoopConf()} parses its XML resources again on first use, about a hundred times in a step
+   * {@code new Configuration()} parses its XML resources again on first use, about a hundred times in a step
    * that opens as many logs and files.
    */
   public static Configuration hadoopConf() {
