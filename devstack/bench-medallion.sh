@@ -11,10 +11,11 @@
 #       per run, then the medians; after each run, the gold tables' checksums (devstack/coffee gold-checksum).
 #       --one-jvm runs the four steps in one JVM (DailyBatch) instead of one JVM each: a step's time is then
 #       its own, measured inside the JVM, and the batch's is the JVM's, start included.
-#   devstack/bench-medallion.sh tiny [--repeat N] [runner-config…]
+#   devstack/bench-medallion.sh tiny [--repeat N] [--orders N] [runner-config…]
 #       A tiny day (400 orders, the demo's size; database coffeeshop_tiny, built on first use): the four
 #       steps one JVM each, then in one JVM (DailyBatch), alternately, N times (default 3) per runner config;
-#       the medians of both.
+#       the medians of both. --orders makes the day that many orders instead (database coffeeshop_day<N>):
+#       `tiny --orders 50000 --repeat 1 direct` is the DirectRunner's 50,000-order day, checks on.
 #   devstack/bench-medallion.sh history [--orders-per-day N] [runner-config]
 #       31 days of N orders a day (default 20000) in database coffeeshop_hist, bronze once, then silver → gold
 #       day by day; the first and the last day run 3 times and the medians give the cost of a day after 30 days
@@ -140,25 +141,33 @@ case "$MODE" in
     done
     ;;
   tiny)
-    REPEAT=3
-    if [ "${1:-}" = --repeat ]; then REPEAT="$2"; shift 2; fi
+    REPEAT=3 ORDERS=400
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --repeat) REPEAT="$2"; shift 2 ;;
+        --orders) ORDERS="$2"; shift 2 ;;
+        *) break ;;
+      esac
+    done
+    [[ "$ORDERS" =~ ^[1-9][0-9]*$ ]] || { echo "[bench] --orders takes a number of orders, got '$ORDERS'" >&2; exit 2; }
     CONFIGS=("$@")
     [ $# -eq 0 ] && CONFIGS=(flink-local spark-local)
     DB=coffeeshop_tiny
+    [ "$ORDERS" = 400 ] || DB="coffeeshop_day$ORDERS"
     DAY=2026-10-01
     M=(mariadb -h127.0.0.1 -P"$COFFEE_DB_PORT" -ucoffee_admin -p"$COFFEE_DB_ADMIN_PASSWORD" -N -B "$DB")
     devstack/coffee db-init --db-name "$DB" >/dev/null
-    if [ "$("${M[@]}" -e "SELECT COUNT(*) FROM orders WHERE DATE(CONVERT_TZ(\`timestamp\`, '+00:00', '+07:00')) = '$DAY'")" -ne 400 ]; then
-      echo "[bench] building 400 orders on $DAY in $DB…" >&2
-      orders_in_the_past 400
+    if [ "$("${M[@]}" -e "SELECT COUNT(*) FROM orders WHERE DATE(CONVERT_TZ(\`timestamp\`, '+00:00', '+07:00')) = '$DAY'")" -ne "$ORDERS" ]; then
+      echo "[bench] building $ORDERS orders on $DAY in $DB…" >&2
+      orders_in_the_past "$ORDERS"
       # the day in the chain's time zone (UTC+7): 01:00 to 23:00 there
       "${M[@]}" -e "UPDATE orders SET \`timestamp\` = TIMESTAMP('$DAY') - INTERVAL 6 HOUR + INTERVAL (CRC32(id) % 79200) SECOND"
     fi
     devstack/run-pipeline --build "${CONFIGS[@]}"
     for config in "${CONFIGS[@]}"; do
-      LAKE="$REPO/.local/bench-lakehouse-tiny-$config"
-      LOG="$REPO/.local/bench-medallion-tiny-$config.log"
-      RESULTS="$REPO/.local/bench-medallion-tiny-$config.txt"
+      LAKE="$REPO/.local/bench-lakehouse-$DB-$config"
+      LOG="$REPO/.local/bench-medallion-$DB-$config.log"
+      RESULTS="$REPO/.local/bench-medallion-$DB-$config.txt"
       : > "$RESULTS"
       BRONZE=(--dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --settleMinutes=0)
       for run in $(seq 1 "$REPEAT"); do
@@ -170,7 +179,7 @@ case "$MODE" in
         rm -rf "$LAKE"
         run_batch "$config" "$LOG" "${BRONZE[@]}" --date="$DAY" | sed "s/^/run$run one-jvm /" | tee -a "$RESULTS"
       done
-      echo "== $config, tiny day $DAY (400 orders), median of $REPEAT runs (start-up included) =="
+      echo "== $config, day $DAY ($ORDERS orders), median of $REPEAT runs (start-up included) =="
       for how in steps one-jvm; do
         printf '  %-8s' "$how"
         for step in BronzeIngest SilverClean GoldDimensions GoldFacts batch; do

@@ -345,8 +345,8 @@ class DeltaWriteReadTest {
     assertReads(read, all);
   }
 
-  @Test
-  void aFileOfSeveralRowGroupsIsReadInSplitsAndEveryRowExactlyOnce() {
+  /** 20,000 rows of one day written in one file (one shard) of 16 KB row groups; returns them. */
+  private List<GenericRecord> writeOneFileOfManyRowGroups() {
     List<GenericRecord> many = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
       many.add(row(DAY, i, i));
@@ -355,6 +355,12 @@ class DeltaWriteReadTest {
     p.apply(Create.of(many).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
         .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").withShards(1).withRowGroupBytes(16 * 1024));
     p.run().waitUntilFinish();
+    return many;
+  }
+
+  @Test
+  void aFileOfSeveralRowGroupsIsReadInSplitsAndEveryRowExactlyOnce() {
+    List<GenericRecord> many = writeOneFileOfManyRowGroups();
     List<AddFile> files = DeltaTables.log(table()).update().getAllFiles();
     assertThat("one file (one shard): " + files.size(), files.size(), is(1));
     assertThat("row groups in the file", rowGroupsIn(files.get(0)) > 3, is(true));
@@ -369,14 +375,7 @@ class DeltaWriteReadTest {
 
   @Test
   void rowGroupSplitsAreTheFilesRowGroupsAndTheirSourceGivesEachItsOwnRunnerSplit() throws Exception {
-    List<GenericRecord> many = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
-      many.add(row(DAY, i, i));
-    }
-    Pipeline p = pipeline();
-    p.apply(Create.of(many).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
-        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").withShards(1).withRowGroupBytes(16 * 1024));
-    p.run().waitUntilFinish();
+    List<GenericRecord> many = writeOneFileOfManyRowGroups();
     AddFile file = DeltaTables.log(table()).update().getAllFiles().get(0);
 
     DeltaRead read = DeltaRead.latest(table(), SCHEMA).onlyPartition(DAY.toString()).withRowGroupSplits();
