@@ -354,6 +354,14 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     private final Schema schema;
     /** By partition value, then bucket (-1 unbucketed). */
     private final Map<String, Map<Integer, OpenFile>> open = new HashMap<>();
+    private Schema.Field partitionField;
+    /**
+     * The partition column's value of the last row written (a copy, when the reader may reuse it), its text and
+     * its files.
+     */
+    private Object lastValue;
+    private String lastPartition;
+    private Map<Integer, OpenFile> lastFiles;
 
     private static final class OpenFile {
       final ParquetWriter<GenericRecord> writer;
@@ -372,17 +380,11 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     }
 
     void write(GenericRecord row) throws IOException {
-      String partition = spec.partitionColumn == null ? ""
-          : partitionValue(row.get(spec.partitionColumn), schema.getField(spec.partitionColumn));
-      if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
-        throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition
-            + " in a run that replaces only " + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
-      }
+      Map<Integer, OpenFile> byBucket = partitionOf(row);
       int bucket = spec.bucketing == null ? -1 : spec.bucketOf(row);
-      Map<Integer, OpenFile> byBucket = open.computeIfAbsent(partition, k -> new HashMap<>());
       OpenFile f = byBucket.get(bucket);
       if (f == null) {
-        String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + partition + "/";
+        String dir = spec.partitionColumn == null ? "" : spec.partitionColumn + "=" + lastPartition + "/";
         String relative = dir + "part-" + spec.runId + (bucket < 0 ? "" : String.format("-b%03d", bucket)) + "-"
             + UUID.randomUUID() + ".snappy.parquet";
         f = new OpenFile(AvroParquetWriter.<GenericRecord>builder(
@@ -396,6 +398,33 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
       }
       f.writer.write(row);
       f.rows++;
+    }
+
+    /**
+     * The open files of the row's partition. The last partition is remembered by the column's value as the row
+     * holds it: rows come mostly in runs of one partition (a day's rows, all of them), and its text, checks and
+     * lookup are then done once per run instead of once per row.
+     */
+    private Map<Integer, OpenFile> partitionOf(GenericRecord row) {
+      if (spec.partitionColumn == null) {
+        return open.computeIfAbsent("", k -> new HashMap<>());
+      }
+      if (partitionField == null) {
+        partitionField = schema.getField(spec.partitionColumn);
+      }
+      Object value = row.get(partitionField.pos());
+      if (lastFiles != null && lastValue.equals(value)) {
+        return lastFiles;
+      }
+      String partition = partitionValue(value, partitionField);
+      if (spec.replacedPartition != null && !spec.replacedPartition.equals(partition)) {
+        throw new IllegalArgumentException("row with " + spec.partitionColumn + "=" + partition
+            + " in a run that replaces only " + spec.partitionColumn + "=" + spec.replacedPartition + " of " + spec.tablePath);
+      }
+      lastValue = value instanceof org.apache.avro.util.Utf8 u ? new org.apache.avro.util.Utf8(u.toString()) : value;
+      lastPartition = partition;
+      lastFiles = open.computeIfAbsent(partition, k -> new HashMap<>());
+      return lastFiles;
     }
 
     List<WrittenFile> close() throws IOException {
@@ -414,6 +443,9 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
         }
       }
       open.clear();
+      lastValue = null;
+      lastPartition = null;
+      lastFiles = null;
       return files;
     }
   }

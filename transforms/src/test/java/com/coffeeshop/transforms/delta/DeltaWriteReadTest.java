@@ -266,6 +266,25 @@ class DeltaWriteReadTest {
     assertThat("other days untouched", DeltaTables.readSmall(table(), SCHEMA, null).size(), is(2));
     Exception e = assertThrows(Exception.class, () -> replaceDay(rows(DAY.plusDays(1), 1, 7)));
     assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("in a run that replaces only order_date=2026-11-20"));
+    assertThat("the failed run committed nothing", DeltaTables.latestVersion(table()), is(Optional.of(2L)));
+  }
+
+  /** The writer remembers the last row's partition; a row of another one is still checked and refused. */
+  @Test
+  void aRowOfAnotherDayAfterTheDaysRowsIsRefusedToo() throws Exception {
+    DeltaWrite.PartitionFiles files = new DeltaWrite.PartitionFiles(
+        DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").replacingPartition(DAY.toString()), SCHEMA);
+    for (GenericRecord r : rows(DAY, 3, 1000)) {
+      files.write(r);
+    }
+    Exception e = assertThrows(IllegalArgumentException.class, () -> files.write(row(DAY.plusDays(1), 9, 7)));
+    assertThat(e.getMessage(),
+        org.hamcrest.Matchers.containsString("row with order_date=2026-11-21 in a run that replaces only order_date=2026-11-20"));
+    files.write(row(DAY, 4, 1004));
+    List<WrittenFile> written = files.close();
+    assertThat(written.size(), is(1));
+    assertThat(written.get(0).partitionValues(), is(Map.of("order_date", DAY.toString())));
+    assertThat("the day's rows, not the refused one", written.get(0).records(), is(4L));
   }
 
   @Test
@@ -297,6 +316,12 @@ class DeltaWriteReadTest {
         is(true));
     assertThat(DeltaTables.readSmall(table(), SCHEMA, null).stream().map(DeltaWriteReadTest::text).sorted().toList(),
         is(expectedText(many).stream().sorted().toList()));
+    for (LocalDate day : List.of(DAY, DAY.plusDays(1))) {
+      List<GenericRecord> inPartition = DeltaTables.readSmall(table(), SCHEMA, day.toString());
+      assertThat("rows in " + day + "'s files (the days alternate row by row)", inPartition.size(), is(10_000));
+      assertThat(day + "'s files hold only its rows", inPartition.stream()
+          .allMatch(r -> LocalDate.ofEpochDay((Integer) r.get("order_date")).equals(day)), is(true));
+    }
   }
 
   /**
