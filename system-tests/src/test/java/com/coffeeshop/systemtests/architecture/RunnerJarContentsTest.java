@@ -50,6 +50,23 @@ class RunnerJarContentsTest {
     }
   }
 
+  /** Beam's registrars the jars list, and no Google Cloud one (its options cost every step's JVM at start). */
+  @Test
+  void runnerJarsRegisterNoGoogleCloudOptionsOrFileSystem() throws IOException {
+    for (Path jar : runnerJars()) {
+      try (ZipFile zip = new ZipFile(jar.toFile())) {
+        for (String service : List.of("org.apache.beam.sdk.options.PipelineOptionsRegistrar",
+            "org.apache.beam.sdk.io.FileSystemRegistrar")) {
+          java.util.zip.ZipEntry entry = zip.getEntry("META-INF/services/" + service);
+          assertThat(jar + " registers " + service, entry != null);
+          String registered = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          assertThat(jar + ": " + service, registered, org.hamcrest.Matchers.containsString("org.apache.beam."));
+          assertThat(jar + ": " + service, registered, not(org.hamcrest.Matchers.containsString(".gcp.")));
+        }
+      }
+    }
+  }
+
   @Test
   void theToolsJarCarriesWhatTheRunnerJarsMustNot() throws IOException {
     Path jar = Repo.path("tools", "target", "coffeeshop-tools.jar");
