@@ -158,13 +158,14 @@ def step_jvm_flags(job_class: str) -> list:
 
 def step_jvm_options(jar: str, job_class: str) -> str:
     """Step ``job_class``'s JVM flags on ``jar`` (``step_jvm_flags``) and, when the build made one, the jar's
-    class-data archive (``<jar>.jsa``, see pipelines/pom.xml): the JVM maps the classes a step loads
-    instead of reading them from the jar, and starts seconds sooner. It ignores an archive that no longer
-    matches the jar (rebuilt since), so a stale one costs only the gain."""
+    class-data archive (``<jar>.jsa``, see pipelines/pom.xml) and its top layer (``<jar>.top.jsa``, the classes
+    of the runners' own class loaders): the JVM maps the classes a step loads instead of reading them from the
+    jar, and starts seconds sooner. It ignores an archive that no longer matches the jar (rebuilt since), so a
+    stale one costs only the gain."""
     flags = step_jvm_flags(job_class)
-    archive = Path(jar).with_suffix(".jsa")
+    archive, top = Path(jar).with_suffix(".jsa"), Path(jar).with_suffix(".top.jsa")
     if archive.is_file():
-        flags.append(f"-XX:SharedArchiveFile={archive}")
+        flags.append(f"-XX:SharedArchiveFile={archive}" + (f":{top}" if top.is_file() else ""))
     return " ".join(flags)
 
 

@@ -117,13 +117,14 @@ def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
 
 
 def test_a_step_starts_with_its_jars_class_data_archive_and_without_a_stale_one():
-    """The build makes each runner jar's class-data archive; a step's JVM maps it (-Xshare:on fails when it
-    cannot). Once the jar is rebuilt (here: its modification time changed) the archive no longer matches it:
-    the step starts without it, and does start."""
+    """The build makes each runner jar's class-data archive and its top layer; a step's JVM maps both (-Xshare:on
+    fails when it cannot). Once the jar is rebuilt (here: its modification time changed) the archive no longer
+    matches it: the step starts without it, and does start."""
     from coffeeshop_daily import PIPELINES, bundled_jar, step_jvm_options
     jar = Path(bundled_jar("DirectRunner"))
     flags = step_jvm_options(str(jar), PIPELINES + "GoldFacts").split()
-    assert f"-XX:SharedArchiveFile={jar.with_suffix('.jsa')}" in flags
+    assert jar.with_suffix(".top.jsa").is_file(), "the build (-P bundle) makes the archive's top layer"
+    assert f"-XX:SharedArchiveFile={jar.with_suffix('.jsa')}:{jar.with_suffix('.top.jsa')}" in flags
 
     def start(*extra: str) -> subprocess.CompletedProcess:
         return subprocess.run(["java", *extra, *flags, f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}",

@@ -81,6 +81,7 @@ public class GoldFacts {
         .withRowGroupSplits();
     DeltaWrite facts = DeltaWrite.to(Lakehouse.gold(lake, "fact_orders"), AvroSchemas.gold("fact_orders"))
         .partitionedBy("order_date")
+        .withoutDictionary(SilverClean.ORDER_UNIQUE)
         .replacingPartition(day.toString())
         .withRunId(runId)
         .withCommitInfo(built);
