@@ -149,10 +149,10 @@ public class SilverClean {
   /** The commit info key of the gate's threshold a day was built with: a restated day is gated with it again. */
   static final String GATE = "max_quarantined_percent";
 
-  /** The write of a silver table: the day's partition replaced, the build's inputs recorded. */
   /** An order's columns that are nearly all different in a table of orders or lines: no parquet dictionary. */
   static final String[] ORDER_UNIQUE = {"order_id", "order_ts"};
 
+  /** The write of a silver table: the day's partition replaced, the build's inputs recorded. */
   private static DeltaWrite table(String lake, String table, String partitionColumn, Map<String, String> built,
       String runId) {
     return DeltaWrite.to(Lakehouse.silver(lake, table), AvroSchemas.silver(table))
