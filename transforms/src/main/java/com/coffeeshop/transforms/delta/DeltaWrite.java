@@ -376,7 +376,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     private final Schema schema;
     /** By partition value, then bucket (-1 unbucketed). */
     private final Map<String, Map<Integer, OpenFile>> open = new HashMap<>();
-    private Schema.Field partitionField;
+    /** The partition column's field in {@link #schema}; null unpartitioned. */
+    private final Schema.Field partitionField;
     /**
      * The partition column's value of the last row written (a copy, when the reader may reuse it), its text and
      * its files.
@@ -399,6 +400,7 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     PartitionFiles(DeltaWrite spec, Schema schema) {
       this.spec = spec;
       this.schema = schema;
+      this.partitionField = spec.partitionColumn == null ? null : schema.getField(spec.partitionColumn);
     }
 
     void write(GenericRecord row) throws IOException {
@@ -431,11 +433,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
      * lookup are then done once per run instead of once per row.
      */
     private Map<Integer, OpenFile> partitionOf(GenericRecord row) {
-      if (spec.partitionColumn == null) {
-        return open.computeIfAbsent("", k -> new HashMap<>());
-      }
       if (partitionField == null) {
-        partitionField = schema.getField(spec.partitionColumn);
+        return open.computeIfAbsent("", k -> new HashMap<>());
       }
       Object value = row.get(partitionField.pos());
       if (lastFiles != null && lastValue.equals(value)) {
