@@ -1,6 +1,8 @@
 package com.coffeeshop.pipelines.launch;
 
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** What every job's {@code main} shares: clean errors for bad options, and batch runs awaited to the end. */
 public final class Jobs {
@@ -26,6 +28,11 @@ public final class Jobs {
   public static void main(String job, Body body) throws Exception {
     try {
       body.run();
+      try {
+        LocalEngine.close();
+      } catch (Exception e) {
+        System.err.println(job + ": done; stopping its embedded engine failed (" + e + ")");
+      }
       System.out.flush();
       System.exit(0);
     } catch (IllegalArgumentException e) {
@@ -36,6 +43,14 @@ public final class Jobs {
       t.printStackTrace();
       System.exit(1);
     }
+  }
+
+  /**
+   * A batch step's options from its arguments, validated, with its runner's embedded engine starting
+   * ({@link LocalEngine}) while the step builds its pipeline; {@link #main} stops the engine at the end.
+   */
+  public static <T extends PipelineOptions> T batchOptions(String[] args, Class<T> type) throws InterruptedException {
+    return LocalEngine.startFor(PipelineOptionsFactory.fromArgs(args).withValidation().as(type));
   }
 
   /**

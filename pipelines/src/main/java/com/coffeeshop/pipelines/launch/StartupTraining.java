@@ -22,7 +22,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -60,7 +59,7 @@ public final class StartupTraining {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("startup training", () -> {
-      PipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().create();
+      PipelineOptions options = Jobs.batchOptions(args, PipelineOptions.class);
       Path lake = Files.createTempDirectory("coffeeshop-startup-training");
       try {
         train(options, lake);

@@ -34,7 +34,6 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -211,7 +210,7 @@ public class BronzeIngest {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("bronze", () -> Jobs.toCompletion(
-        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "bronze"));
+        run(Jobs.batchOptions(args, Options.class)), "bronze"));
   }
 
   /**

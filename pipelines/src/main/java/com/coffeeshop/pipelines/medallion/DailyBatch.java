@@ -17,7 +17,6 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * A day's whole batch in one JVM: bronze → silver → gold dimensions → gold facts, each step the same
@@ -82,7 +81,7 @@ public class DailyBatch {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("daily batch", () -> run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)));
+    Jobs.main("daily batch", () -> run(Jobs.batchOptions(args, Options.class)));
   }
 
   /**

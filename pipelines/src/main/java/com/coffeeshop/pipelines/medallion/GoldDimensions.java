@@ -24,7 +24,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -184,6 +183,6 @@ public class GoldDimensions {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("gold dimensions", () -> Jobs.toCompletion(
-        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "gold dimensions"));
+        run(Jobs.batchOptions(args, Options.class)), "gold dimensions"));
   }
 }

@@ -20,7 +20,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -271,7 +270,7 @@ public class GoldFacts {
         DeltaTables.latestCommitInfo(Lakehouse.silver(lake, "order_lines"));
         DeltaTables.readSmall(Lakehouse.gold(lake, "dim_stores"), AvroSchemas.gold("dim_stores"), null);
       });
-      Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+      Options options = Jobs.batchOptions(args, Options.class);
       warmUp.await();
       runAndRestate(options);
     });

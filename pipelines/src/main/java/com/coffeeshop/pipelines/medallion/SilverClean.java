@@ -27,7 +27,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -176,7 +175,7 @@ public class SilverClean {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("silver", () -> runAndRestate(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)));
+    Jobs.main("silver", () -> runAndRestate(Jobs.batchOptions(args, Options.class)));
   }
 
   /**

@@ -23,7 +23,6 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -210,7 +209,7 @@ public class StoreDailyRevenue {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("store daily revenue", () -> Jobs.toCompletion(
-        run(PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class)), "store daily revenue"));
+        run(Jobs.batchOptions(args, Options.class)), "store daily revenue"));
   }
 
 }
