@@ -34,10 +34,13 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
 final class FlinkLocalEngine implements LocalEngine.Started {
   private static final String EXECUTOR = "coffeeshop-local-engine";
 
-  private final CompletableFuture<MiniCluster> cluster;
+  /** A started cluster and the configuration it was started with, which its jobs start from. */
+  private record Cluster(MiniCluster cluster, Configuration conf) {}
 
-  private FlinkLocalEngine(CompletableFuture<MiniCluster> cluster) {
-    this.cluster = cluster;
+  private final CompletableFuture<Cluster> started;
+
+  private FlinkLocalEngine(CompletableFuture<Cluster> started) {
+    this.started = started;
   }
 
   static LocalEngine.Started startFor(PipelineOptions options) {
@@ -45,22 +48,22 @@ final class FlinkLocalEngine implements LocalEngine.Started {
     if (!"[local]".equals(flink.getFlinkMaster())) {
       return null;
     }
-    Configuration conf = clusterConfiguration(flink.getFlinkConfDir());
+    String confDir = flink.getFlinkConfDir();
     int parallelism = flink.getParallelism() > 0 ? flink.getParallelism() : Runtime.getRuntime().availableProcessors();
-    MiniClusterConfiguration clusterConf = new MiniClusterConfiguration.Builder()
-        .setConfiguration(conf)
-        .setNumTaskManagers(1)
-        .setNumSlotsPerTaskManager(parallelism)
-        .setRpcServiceSharing(RpcServiceSharing.SHARED)
-        .build();
-    CompletableFuture<MiniCluster> cluster = new CompletableFuture<>();
+    CompletableFuture<Cluster> started = new CompletableFuture<>();
     Thread starter = new Thread(() -> {
       try {
-        MiniCluster c = new MiniCluster(clusterConf);
+        Configuration conf = clusterConfiguration(confDir);
+        MiniCluster c = new MiniCluster(new MiniClusterConfiguration.Builder()
+            .setConfiguration(conf)
+            .setNumTaskManagers(1)
+            .setNumSlotsPerTaskManager(parallelism)
+            .setRpcServiceSharing(RpcServiceSharing.SHARED)
+            .build());
         c.start();
-        cluster.complete(c);
+        started.complete(new Cluster(c, conf));
       } catch (Throwable t) {
-        cluster.completeExceptionally(t);
+        started.completeExceptionally(t);
       }
     }, "flink-local-engine-start");
     starter.setDaemon(true);
@@ -70,14 +73,14 @@ final class FlinkLocalEngine implements LocalEngine.Started {
     envConf.set(DeploymentOptions.TARGET, EXECUTOR);
     envConf.set(DeploymentOptions.ATTACHED, true);
     PipelineExecutor executor = (pipeline, jobConf, classLoader) -> {
-      MiniCluster c = cluster.join();
+      Cluster c = started.join();  // throws what the start threw
       if (pipeline instanceof Plan plan) {
         plan.setDefaultParallelism(parallelism);  // as Flink's local executor does: every slot
       }
-      Configuration effective = new Configuration(conf);
+      Configuration effective = new Configuration(c.conf());
       effective.addAll(jobConf);
-      return c.submitJob(PipelineExecutorUtils.getJobGraph(pipeline, effective, classLoader))
-          .thenApply(submitted -> new MiniClusterJobClient(submitted.getJobID(), c, classLoader,
+      return c.cluster().submitJob(PipelineExecutorUtils.getJobGraph(pipeline, effective, classLoader))
+          .thenApply(submitted -> new MiniClusterJobClient(submitted.getJobID(), c.cluster(), classLoader,
               MiniClusterJobClient.JobFinalizationBehavior.NOTHING));
     };
     PipelineExecutorFactory factory = new PipelineExecutorFactory() {
@@ -113,17 +116,22 @@ final class FlinkLocalEngine implements LocalEngine.Started {
       return env;
     });
     flink.setFlinkMaster(FlinkPipelineOptions.AUTO);
-    return new FlinkLocalEngine(cluster);
+    return new FlinkLocalEngine(started);
   }
 
-  /** What Flink's local executor and Beam's {@code [local]} set up: the same cluster, started sooner. */
+  /**
+   * What Flink's local executor and Beam's {@code [local]} set up: the same cluster, started sooner. One
+   * difference: Beam sizes the managed memory (a fraction of the free heap) after a full collection
+   * ({@code System.gc()}, 50 ms of both cores); a JVM that has only parsed its options has next to no garbage,
+   * so the free heap is taken as it is.
+   */
   private static Configuration clusterConfiguration(String confDir) {
     Configuration conf = confDir == null || confDir.isEmpty()
         ? GlobalConfiguration.loadConfiguration() : GlobalConfiguration.loadConfiguration(confDir);
     if (!conf.containsKey("taskmanager.memory.managed.size")) {
       float fraction = conf.get(TaskManagerOptions.MANAGED_MEMORY_FRACTION);
       conf.setString("taskmanager.memory.managed.size",
-          String.valueOf((long) (EnvironmentInformation.getSizeOfFreeHeapMemoryWithDefrag() * fraction)));
+          String.valueOf((long) (EnvironmentInformation.getSizeOfFreeHeapMemory() * fraction)));
     }
     if (!conf.containsKey("classloader.check-leaked-classloader")) {
       conf.setBoolean("classloader.check-leaked-classloader", false);
@@ -150,8 +158,8 @@ final class FlinkLocalEngine implements LocalEngine.Started {
   @Override
   public void close() throws Exception {
     Context.reset();
-    if (!cluster.isCompletedExceptionally()) {
-      cluster.join().close();
+    if (!started.isCompletedExceptionally()) {
+      started.join().cluster().close();
     }
   }
 }

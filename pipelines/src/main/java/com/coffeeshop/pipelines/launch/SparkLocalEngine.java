@@ -12,8 +12,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * A Spark context for {@code --sparkMaster=local[N]} batch runs, created on a thread of its own and handed to the
  * SparkRunner as its provided context ({@code --usesProvidedSparkContext},
  * {@link SparkContextFactory#setProvidedSparkContext}). The context is the one the runner would create (Spark's
- * configuration from {@code spark.*} system properties, the options' master and app name, Beam's Kryo
- * registrator); the runner leaves a provided context running, and {@link LocalEngine#close} stops it.
+ * configuration from {@code spark.*} system properties, the options' master, app name and files to stage, Beam's
+ * Kryo registrator); the runner leaves a provided context running, and {@link LocalEngine#close} stops it.
  *
  * <p>A run waits for the context without any call of ours: the runner takes its context from
  * {@link SparkContextFactory#getSparkContext}, which holds the factory's class lock, and the context is created
@@ -29,16 +29,14 @@ final class SparkLocalEngine implements LocalEngine.Started {
 
   static LocalEngine.Started startFor(PipelineOptions options) throws InterruptedException {
     SparkContextOptions spark = options.as(SparkContextOptions.class);
-    SparkConf conf = new SparkConf();
-    if (!conf.contains("spark.master")) {
-      conf.setMaster(spark.getSparkMaster());
-    }
-    // Beam stages jars only for other masters: a local context runs in this JVM, on its classpath.
-    if (spark.getUsesProvidedSparkContext() || !conf.get("spark.master").matches("local\\[?\\d*]?")) {
+    // Spark's own spark.master system property wins over the option, as in the runner's context. Beam stages jars
+    // only for other masters: a local context runs in this JVM, on its classpath.
+    String master = System.getProperty("spark.master", spark.getSparkMaster());
+    if (spark.getUsesProvidedSparkContext() || !master.matches("local\\[?\\d*]?")) {
       return null;
     }
-    conf.setAppName(spark.getAppName());
-    conf.set("spark.kryo.registrator", SparkRunnerKryoRegistrator.class.getName());
+    String appName = spark.getAppName();
+    java.util.List<String> jars = spark.getFilesToStage();
     SparkLocalEngine engine = new SparkLocalEngine();
     spark.setUsesProvidedSparkContext(true);
     CountDownLatch locked = new CountDownLatch(1);
@@ -46,9 +44,15 @@ final class SparkLocalEngine implements LocalEngine.Started {
       synchronized (SparkContextFactory.class) {
         locked.countDown();
         try {
+          SparkConf conf = new SparkConf().setMaster(master).setAppName(appName)
+              .set("spark.kryo.registrator", SparkRunnerKryoRegistrator.class.getName());
+          if (jars != null && !jars.isEmpty()) {
+            conf.setJars(jars.toArray(String[]::new));
+          }
           engine.context = new JavaSparkContext(conf);
           SparkContextFactory.setProvidedSparkContext(engine.context);
         } catch (Throwable t) {
+          System.err.println("[local engine] the Spark context did not start early (" + t + "); the run starts its own");
           spark.setUsesProvidedSparkContext(false);
         }
       }

@@ -67,6 +67,37 @@ class RunnerJarContentsTest {
     }
   }
 
+  /**
+   * The options interfaces each jar registers: Beam's defaults, the DirectRunner's and its runner's own, each a
+   * class the jar holds (a listed class that is missing would fail every JVM's first options). Not the options of
+   * portable SDK environments, resource hints or cross-language transforms: every registered interface is
+   * validated at start and walked whenever options are deserialized, on Spark in every task.
+   */
+  @Test
+  void runnerJarsRegisterTheDefaultAndTheirRunnersOptionsOnly() throws IOException {
+    for (Path jar : runnerJars()) {
+      String runner = jar.getFileName().toString().replaceAll("coffeeshop-pipelines-(\\w+)\\.jar", "$1");
+      List<String> own = switch (runner) {
+        case "flink" -> List.of("org.apache.beam.runners.flink.FlinkRunnerRegistrar$Options");
+        case "spark" -> List.of("org.apache.beam.runners.spark.SparkRunnerRegistrar$Options",
+            "org.apache.beam.runners.spark.structuredstreaming.SparkStructuredStreamingRunnerRegistrar$Options");
+        default -> List.of();
+      };
+      List<String> expected = new java.util.ArrayList<>(List.of("org.apache.beam.sdk.options.DefaultPipelineOptionsRegistrar",
+          "org.apache.beam.runners.direct.DirectRegistrar$Options"));
+      expected.addAll(own);
+      try (ZipFile zip = new ZipFile(jar.toFile())) {
+        java.util.zip.ZipEntry entry = zip.getEntry("META-INF/services/org.apache.beam.sdk.options.PipelineOptionsRegistrar");
+        List<String> registered = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).sorted().toList();
+        assertThat(jar.toString(), registered, org.hamcrest.Matchers.is(expected.stream().sorted().toList()));
+        for (String registrar : registered) {
+          assertThat(jar + " holds " + registrar, zip.getEntry(registrar.replace('.', '/') + ".class") != null);
+        }
+      }
+    }
+  }
+
   @Test
   void theToolsJarCarriesWhatTheRunnerJarsMustNot() throws IOException {
     Path jar = Repo.path("tools", "target", "coffeeshop-tools.jar");
