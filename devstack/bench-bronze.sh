@@ -31,7 +31,7 @@ for config in "${CONFIGS[@]}"; do
   LAKE="$REPO/.local/bench-lakehouse-$config"
   rm -rf "$LAKE"
   start=$(date +%s.%N)
-  COFFEE_PREBUILT=1 devstack/run-pipeline com.coffeeshop.pipelines.medallion.BronzeIngest "$config" \
+  COFFEE_PREBUILT=1 devstack/run-pipeline com.coffeeshop.pipelines.medallion.bronze.BronzeIngest "$config" \
     --dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --settleMinutes=0 \
     >"$REPO/.local/bench-bronze-$config.log" 2>&1 || { echo "[bench] $config failed, see .local/bench-bronze-$config.log" >&2; continue; }
   end=$(date +%s.%N)

@@ -36,12 +36,20 @@ STEPS=(SilverClean GoldDimensions GoldFacts)
 HEAP="${COFFEE_JAVA_OPTS:--Xmx4g}"
 echo "step JVMs: $HEAP" >&2
 
+# class_of STEP: the main class of a step (BronzeIngest, SilverClean, GoldDimensions, GoldFacts).
+class_of() {
+  case "$1" in
+    BronzeIngest) echo com.coffeeshop.pipelines.medallion.bronze.BronzeIngest ;;
+    SilverClean) echo com.coffeeshop.pipelines.medallion.silver.SilverClean ;;
+    *) echo "com.coffeeshop.pipelines.medallion.gold.$1" ;;
+  esac
+}
 # run_step CONFIG LOG MAIN ARGS…: one step in its own JVM; prints "<Step> 12.3 812" (s, MB peak RSS). A failing
 # step stops the benchmark with its log.
 run_step() {
   local config="$1" log="$2" main="$3" secs kb
   shift 3
-  if ! COFFEE_PREBUILT=1 COFFEE_JAVA_OPTS="$HEAP" /usr/bin/time -f '%e %M' -o "$log.time" devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$main" \
+  if ! COFFEE_PREBUILT=1 COFFEE_JAVA_OPTS="$HEAP" /usr/bin/time -f '%e %M' -o "$log.time" devstack/run-pipeline "$(class_of "$main")" \
        "$config" "$@" >"$log" 2>&1; then
     echo "[bench] $main failed on $config; its log: $log" >&2; tail -5 "$log" >&2; exit 1
   fi
@@ -70,9 +78,13 @@ run_batch() {
     echo "[bench] DailyBatch failed on $config; its log: $log" >&2; tail -5 "$log" >&2; exit 1
   fi
   read -r secs kb < <(tail -1 "$log.time")
-  awk -v mb=$((kb / 1024)) '$1 == "batch:" && $3 == "done" {
-      n = ($2 == "bronze") ? "BronzeIngest" : ($2 == "silver") ? "SilverClean" : ($2 == "gold-dimensions") ? "GoldDimensions" : "GoldFacts"
-      print n, $5, mb }' "$log"
+  python3 - "$log" $((kb / 1024)) <<'PY'
+import json, sys
+names = {"bronze": "BronzeIngest", "silver": "SilverClean", "gold-dimensions": "GoldDimensions", "gold-facts": "GoldFacts"}
+for line in open(sys.argv[1]):
+    if line.startswith('{"job"') and "step" in (r := json.loads(line)):
+        print(names[r["step"]], r["seconds"], sys.argv[2])
+PY
   printf 'batch %s %d\n' "$secs" $((kb / 1024))
 }
 # orders_in_the_past N: database $DB (client M) emptied of orders, its reference rows loaded and back-dated to
@@ -218,7 +230,7 @@ case "$MODE" in
     echo "[bench] $("${M[@]}" -e "SELECT CONCAT(COUNT(*), ' orders over ', COUNT(DISTINCT DATE(\`timestamp\`)), ' days') FROM orders")" >&2
     LAKE="$REPO/.local/bench-lakehouse-history-$CONFIG"
     rm -rf "$LAKE"
-    devstack/run-pipeline com.coffeeshop.pipelines.medallion.BronzeIngest "$CONFIG" --dbHost="$COFFEE_DB_HOST" \
+    devstack/run-pipeline com.coffeeshop.pipelines.medallion.bronze.BronzeIngest "$CONFIG" --dbHost="$COFFEE_DB_HOST" \
       --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --settleMinutes=0 \
       >"$REPO/.local/bench-medallion-history-bronze.log" 2>&1
     devstack/run-pipeline --build "$CONFIG"

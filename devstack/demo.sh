@@ -162,7 +162,7 @@ LOG="$COFFEE_HOME/demo-batch.log"
 # is still open.
 if ! devstack/run-pipeline com.coffeeshop.pipelines.medallion.DailyBatch "$BATCH_RUNNER" --dbHost="$COFFEE_DB_HOST" \
     --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME" --lakehouse="$LAKE" --settleMinutes=0 --date="$DAY" 2>&1 \
-    | tee "$LOG" | sed -un 's/^batch: /  /p'; then
+    | tee "$LOG" | devstack/job-steps; then
   echo "  the batch FAILED; its log: $LOG"
   { grep -A2 "the batch stopped at" "$LOG" || tail -5 "$LOG"; } | sed 's/^/    /'
   exit 1

@@ -69,28 +69,7 @@ CONNECTION = "coffeeshop_landing_zone"
 PASSWORD_ENV = "COFFEE_BATCH_PASSWORD"
 CONFIGS = sorted(p.stem for p in RUNNER_CONFIGS.glob("*.conf"))
 JARS = {"DirectRunner": "direct", "FlinkRunner": "flink", "SparkRunner": "spark"}
-# The module opens Flink, Spark and Arrow need on Java 17: jdk17.opens of pom.xml (a test keeps them equal to
-# what the Java reader of runner-configs, com.coffeeshop.pipelines.launch.RunnerConfig, gives run-pipeline).
-JAVA17_FLAGS = " ".join([
-    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=java.base/sun.util.calendar=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.net=ALL-UNNAMED",
-    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-    "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-])
-# A batch step's JVM also gets the throughput collector: RunnerConfig.BATCH_JVM_FLAGS (a test keeps them equal).
-BATCH_JVM_FLAGS = "-XX:+UseParallelGC"
-# The gold steps' JVMs run the JIT's first tier only: RunnerConfig.SHORT_STEP_JVM_FLAGS and SHORT_STEPS (a test keeps
-# them equal). A few seconds of work is too little for C2's compilations to pay back on 2 cores.
-SHORT_STEP_JVM_FLAGS = "-XX:TieredStopAtLevel=1"
-SHORT_STEPS = {"GoldDimensions", "GoldFacts"}
-PIPELINES = "com.coffeeshop.pipelines.medallion."
+MEDALLION = "com.coffeeshop.pipelines.medallion."
 START_DATE = os.environ.get("COFFEESHOP_START_DATE", "2026-11-01")
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("COFFEESHOP_RETRY_DELAY_SECONDS", "120")))
 # How long after its day's end a run starts reading: the day's last rows settle into MySQL meanwhile.
@@ -105,22 +84,44 @@ def chain_day(moment, zone: str = TIME_ZONE) -> str:
 
 
 def read_runner_config(name: str) -> dict[str, str]:
-    """runner-configs/<name>.conf: one ``option=value`` per line, ``#`` comments.
+    """runner-configs/<name>.conf: the runner and its options.
 
     A small copy of the Java reader (RunnerConfig) because the DAG must know the runner before it can
     pick the jar that holds that reader; airflow/tests compare the two on every config file."""
     path = RUNNER_CONFIGS / f"{name}.conf"
     if not path.is_file():
         raise ValueError(f"runner_config '{name}': no {path}; choose one of {CONFIGS}")
-    options = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", "!")):
-            key, _, value = line.partition("=")
-            options[key.strip()] = _expand(path, key.strip(), value.strip())
+    options = _read_properties(path)
     if "runner" not in options:
         raise ValueError(f"{path} names no runner (runner=DirectRunner|FlinkRunner|SparkRunner)")
     return options
+
+
+def jvm_flags(job_class: str) -> list[str]:
+    """The JVM flags of ``job_class``'s JVM from runner-configs/jvm.properties, as RunnerConfig.jvmFlags gives them:
+    ``jvm.all``, then every ``jvm.<prefix>`` whose prefix is the class or one of its packages, shorter first."""
+    flags = _read_properties(RUNNER_CONFIGS / "jvm.properties")
+    keys = [k for k in flags if k == "jvm.all"
+            or job_class == k[4:] or job_class.startswith(k[4:] + ".")]
+    return [f for k in sorted(keys, key=lambda k: 0 if k == "jvm.all" else len(k)) for f in flags[k].split()]
+
+
+def _read_properties(path: Path) -> dict[str, str]:
+    """``key=value`` lines, ``#``/``!`` comments, a trailing ``\\`` continuing a value on the next line (what
+    java.util.Properties reads in our files); values expanded as RunnerConfig.expand does."""
+    values, logical = {}, ""
+    for raw in path.read_text().splitlines():
+        line = raw.strip() if not logical else raw.lstrip()
+        if not logical and (not line or line.startswith(("#", "!"))):
+            continue
+        if line.endswith("\\"):
+            logical += line[:-1]
+            continue
+        logical += line
+        key, _, value = logical.partition("=")
+        values[key.strip()] = _expand(path, key.strip(), value.strip())
+        logical = ""
+    return values
 
 
 def _expand(path, option: str, value: str) -> str:
@@ -147,25 +148,14 @@ def bundled_jar(runner: str) -> str:
     return str(jar)
 
 
-def step_jvm_flags(job_class: str) -> list:
-    """The JVM flags of step ``job_class`` (a medallion main class): the module opens, the throughput collector,
-    and for a gold step the JIT's first tier only; what run-pipeline starts it with (RunnerConfig.jvmFlags)."""
-    flags = [JAVA17_FLAGS, BATCH_JVM_FLAGS]
-    if job_class.removeprefix(PIPELINES) in SHORT_STEPS:
-        flags.append(SHORT_STEP_JVM_FLAGS)
-    return flags
-
-
 def step_jvm_options(jar: str, job_class: str) -> str:
-    """Step ``job_class``'s JVM flags on ``jar`` (``step_jvm_flags``) and, when the build made one, the jar's
-    class-data archive (``<jar>.jsa``, see pipelines/pom.xml) and its top layer (``<jar>.top.jsa``, the classes
-    of the runners' own class loaders): the JVM maps the classes a step loads instead of reading them from the
-    jar, and starts seconds sooner. It ignores an archive that no longer matches the jar (rebuilt since), so a
-    stale one costs only the gain."""
-    flags = step_jvm_flags(job_class)
-    archive, top = Path(jar).with_suffix(".jsa"), Path(jar).with_suffix(".top.jsa")
+    """Step ``job_class``'s JVM flags (``jvm_flags``) and, when the build made one, the jar's class-data archive
+    (``<jar>.jsa``, see pipelines/pom.xml): the JVM maps the classes a step loads instead of reading them from the
+    jar. It ignores an archive that no longer matches the jar (rebuilt since), so a stale one costs only the gain."""
+    flags = jvm_flags(job_class)
+    archive = Path(jar).with_suffix(".jsa")
     if archive.is_file():
-        flags.append(f"-XX:SharedArchiveFile={archive}" + (f":{top}" if top.is_file() else ""))
+        flags.append(f"-XX:SharedArchiveFile={archive}")
     return " ".join(flags)
 
 
@@ -173,7 +163,7 @@ class MedallionStep(BeamRunJavaPipelineOperator):
     """One medallion pipeline on the runner of the run's ``runner_config`` param."""
 
     def __init__(self, *, job: str, landing_zone: bool = False, **kwargs):
-        super().__init__(jar="unset", job_class=PIPELINES + job, **kwargs)
+        super().__init__(jar="unset", job_class=MEDALLION + job, **kwargs)
         self.landing_zone = landing_zone
 
     def execute(self, context):
@@ -232,14 +222,14 @@ with DAG(
     day = {"lakehouse": LAKEHOUSE, "date": "{{ chain_day(data_interval_start) }}", "timeZone": TIME_ZONE}
     # The day's last rows settle into MySQL: SETTLE_WAIT (30 min) after the day's end (at once for a day long past).
     settled = TimeDeltaSensor(task_id="day_settled", delta=SETTLE_WAIT, mode="reschedule", poke_interval=60)
-    bronze = MedallionStep(task_id="bronze", job="BronzeIngest", landing_zone=True,
+    bronze = MedallionStep(task_id="bronze", job="bronze.BronzeIngest", landing_zone=True,
                            pipeline_options={"lakehouse": LAKEHOUSE, "timeZone": TIME_ZONE,
                                              "settleMinutes": "{{ params.settle_minutes }}"})
     # A failed gate fails the same way on a retry: one retry is kept for transient failures only.
-    silver = MedallionStep(task_id="silver", job="SilverClean", retries=1,
+    silver = MedallionStep(task_id="silver", job="silver.SilverClean", retries=1,
                            pipeline_options={**day, "maxQuarantinedPercent": "{{ params.max_quarantined_percent }}"})
-    dimensions = MedallionStep(task_id="gold_dimensions", job="GoldDimensions", pipeline_options=dict(day))
-    facts = MedallionStep(task_id="gold_facts", job="GoldFacts", pipeline_options=dict(day))
+    dimensions = MedallionStep(task_id="gold_dimensions", job="gold.GoldDimensions", pipeline_options=dict(day))
+    facts = MedallionStep(task_id="gold_facts", job="gold.GoldFacts", pipeline_options=dict(day))
 
     @task(task_id="kpi_report")
     def kpi_report(data_interval_start=None) -> str:

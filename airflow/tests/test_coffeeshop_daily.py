@@ -5,7 +5,6 @@ day's data; a second run of the date changes nothing; a failing data-quality gat
 import datetime
 import json
 import os
-import re
 import subprocess
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from airflow.dag_processing.dagbag import DagBag
 from deltalake import DeltaTable
 
 from conftest import HOME, REPO, coffee, sql
+from coffeeshop_daily import JAR_DIR
 
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
 DAY = TODAY - datetime.timedelta(days=1)  # the day of the run logged at today's midnight: the one that ended then
@@ -86,50 +86,52 @@ def test_the_dag_imports_with_its_tasks_in_order(dag):
         assert "password" not in json.dumps(getattr(task, "pipeline_options", {})).lower()
 
 
-def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config():
-    """run-pipeline and the tests read runner-configs with RunnerConfig (Java); the DAG with its own small copy."""
-    from coffeeshop_daily import CONFIGS, JARS, JAVA17_FLAGS, PIPELINES, read_runner_config, step_jvm_flags
-    pom = (REPO / "pom.xml").read_text()
-    assert JAVA17_FLAGS.split() == re.search(r"<jdk17.opens>(.*?)</jdk17.opens>", pom).group(1).split()
+def java_launch(config: str, job_class: str) -> dict:
+    """What devstack/run-pipeline gets from the Java reader (RunnerConfig): BUNDLE, JAR, JVM_FLAGS and JOB_ARGS."""
+    script = ('eval "$(java -Dcoffee.runnerConfigs="$0" -Dcoffee.jarDir="$1" -cp "$2"'
+              ' com.coffeeshop.pipelines.launch.RunnerConfig "$3" "$4")";'
+              ' printf "%s\\n" "$BUNDLE" "$JAR" "${#JVM_FLAGS[@]}" "${JVM_FLAGS[@]}" "${JOB_ARGS[@]}"')
+    out = subprocess.run(["bash", "-c", script, str(REPO / "runner-configs"), str(JAR_DIR),
+                          str(REPO / "pipelines" / "target" / "classes"), config, job_class],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    n = int(out[2])
+    return {"bundle": out[0], "jar": out[1], "flags": out[3:3 + n], "args": out[3 + n:]}
+
+
+def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config_and_job():
+    """run-pipeline and the tests read runner-configs with RunnerConfig (Java); the DAG with its own small copy:
+    the same runner, options and JVM flags (runner-configs/jvm.properties) for every config and every step."""
+    from coffeeshop_daily import CONFIGS, JARS, MEDALLION, bundled_jar, read_runner_config, step_jvm_options
     assert len(CONFIGS) >= 5
+    steps = [MEDALLION + job for job in ("bronze.BronzeIngest", "silver.SilverClean", "gold.GoldDimensions",
+                                         "gold.GoldFacts")]
     for name in CONFIGS:
-        java = subprocess.run(["java", f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}", "-cp",
-                               str(REPO / "pipelines" / "target" / "classes"),
-                               "com.coffeeshop.pipelines.launch.RunnerConfig", name],
-                              capture_output=True, text=True, check=True).stdout.splitlines()
-        bundle, flags, args = java[0], java[1], java[2:]
         options = read_runner_config(name)
-        assert JARS[options["runner"]] == bundle, name
-        assert flags.split() == JAVA17_FLAGS.split(), name
-        assert sorted(f"--{k}={v}" for k, v in options.items()) == sorted(args), name
-    # a medallion step's JVM: what run-pipeline starts it with is what the DAG sets, step by step
-    short = set()
-    for job in ("BronzeIngest", "SilverClean", "GoldDimensions", "GoldFacts"):
-        step = subprocess.run(["java", f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}", "-cp",
-                               str(REPO / "pipelines" / "target" / "classes"),
-                               "com.coffeeshop.pipelines.launch.RunnerConfig", "flink-local", PIPELINES + job],
-                              capture_output=True, text=True, check=True).stdout.splitlines()
-        assert step[1].split() == " ".join(step_jvm_flags(PIPELINES + job)).split(), job
-        assert "-XX:+UseParallelGC" in step[1].split(), job
-        if "-XX:TieredStopAtLevel=1" in step[1].split():
-            short.add(job)
-    assert short == {"GoldDimensions", "GoldFacts"}  # silver and bronze run long enough for C2 to pay back
+        for step in steps:
+            java = java_launch(name, step)
+            assert JARS[options["runner"]] == java["bundle"], name
+            assert sorted(f"--{k}={v}" for k, v in options.items()) == sorted(java["args"]), name
+            if name == "direct":  # the jar the DAG runs, with its archive, as run-pipeline starts it
+                assert java["jar"] == bundled_jar("DirectRunner")
+                assert step_jvm_options(java["jar"], step).split() == java["flags"], step
+    flags = {step: java_launch("flink-local", step)["flags"] for step in steps}
+    assert all("-XX:+UseParallelGC" in f for f in flags.values())
+    assert {s for s, f in flags.items() if "-XX:TieredStopAtLevel=1" in f} == set(steps[2:])  # the gold steps
 
 
 def test_a_step_starts_with_its_jars_class_data_archive_and_without_a_stale_one():
-    """The build makes each runner jar's class-data archive and its top layer; a step's JVM maps both (-Xshare:on
-    fails when it cannot). Once the jar is rebuilt (here: its modification time changed) the archive no longer
-    matches it: the step starts without it, and does start."""
-    from coffeeshop_daily import PIPELINES, bundled_jar, step_jvm_options
+    """The build makes each runner jar's class-data archive; a step's JVM maps it (-Xshare:on fails when it
+    cannot). Once the jar is rebuilt (here: its modification time changed) the archive no longer matches it:
+    the step starts without it, and does start."""
+    from coffeeshop_daily import MEDALLION, bundled_jar, step_jvm_options
     jar = Path(bundled_jar("DirectRunner"))
-    flags = step_jvm_options(str(jar), PIPELINES + "GoldFacts").split()
-    assert jar.with_suffix(".top.jsa").is_file(), "the build (-P bundle) makes the archive's top layer"
-    assert f"-XX:SharedArchiveFile={jar.with_suffix('.jsa')}:{jar.with_suffix('.top.jsa')}" in flags
+    flags = step_jvm_options(str(jar), MEDALLION + "gold.GoldFacts").split()
+    assert f"-XX:SharedArchiveFile={jar.with_suffix('.jsa')}" in flags
 
     def start(*extra: str) -> subprocess.CompletedProcess:
         return subprocess.run(["java", *extra, *flags, f"-Dcoffee.runnerConfigs={REPO / 'runner-configs'}",
-                               "-cp", str(jar), "com.coffeeshop.pipelines.launch.RunnerConfig", "direct"],
-                              capture_output=True, text=True)
+                               "-cp", str(jar), "com.coffeeshop.pipelines.launch.RunnerConfig", "direct",
+                               MEDALLION + "gold.GoldFacts"], capture_output=True, text=True)
     assert start("-Xshare:on").returncode == 0, start("-Xshare:on").stderr
 
     built = jar.stat()
@@ -192,7 +194,7 @@ def test_a_killed_task_stops_the_pipeline_jvm_it_started(dag, landing_zone):
     from coffeeshop_daily import LAKEHOUSE as DAG_LAKEHOUSE, MedallionStep
 
     # the DAG's own operator class, with its options already rendered (execute is called directly here)
-    task = MedallionStep(task_id="killed_bronze", job="BronzeIngest", landing_zone=True,
+    task = MedallionStep(task_id="killed_bronze", job="bronze.BronzeIngest", landing_zone=True,
                          pipeline_options={"lakehouse": DAG_LAKEHOUSE + "-killed", "settleMinutes": "0"})
     context = {"params": {"runner_config": "direct"}}
     # what execute returns no longer matters: Airflow has already decided the task's fate when it calls on_kill

@@ -1,7 +1,7 @@
 package com.coffeeshop.tools;
 
-import com.coffeeshop.pipelines.medallion.Lakehouse;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
 import com.coffeeshop.tools.reports.DailyKpis;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaTables;

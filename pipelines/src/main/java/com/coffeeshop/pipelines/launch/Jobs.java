@@ -1,56 +1,82 @@
 package com.coffeeshop.pipelines.launch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
-/** What every job's {@code main} shares: clean errors for bad options, and batch runs awaited to the end. */
+/**
+ * What every job's {@code main} shares: its options, its output and how it ends.
+ *
+ * <p>A job prints its own progress ({@link #progress}) and, as its last line on standard output, one JSON object
+ * that scripts and tests read ({@link #result}): {@code {"job":…,"status":"ok"|"failed",…}}. The runners' own
+ * logging goes to standard error, at WARN for their chatty parts (see {@code simplelogger.properties}).
+ */
 public final class Jobs {
   private Jobs() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A job's body; may throw anything. */
   public interface Body {
     void run() throws Exception;
   }
 
-  /**
-   * Runs a job's main body and ends the JVM when it returns. Bad options or configuration
-   * ({@link IllegalArgumentException}, whose message says what to change) end it with the message and exit
-   * code 2, without a stack trace; anything else ends it with its trace and exit code 1, even when a runner
-   * left non-daemon threads behind (the SparkRunner does): a failed job must not linger as a live process
-   * that does nothing, so whatever supervises it sees the failure and restarts it.
-   *
-   * <p>A job that succeeded ends with exit code 0 as soon as its body returns, for the same reason: it does
-   * not wait for what a runner left running. Flink's embedded cluster leaves Netty's global event executor,
-   * a non-daemon thread that ends only after a second without work: half of all batch steps on Flink ran a
-   * second longer, doing nothing.
-   */
-  public static void main(String job, Body body) throws Exception {
-    try {
-      body.run();
-      try {
-        LocalEngine.close();
-      } catch (Exception e) {
-        System.err.println(job + ": done; stopping its embedded engine failed (" + e + ")");
-      }
-      System.out.flush();
-      System.exit(0);
-    } catch (IllegalArgumentException e) {
-      System.err.println(job + ": " + e.getMessage());
-      System.exit(2);
-    } catch (Throwable t) {
-      System.err.println(job + " failed:");
-      t.printStackTrace();
-      System.exit(1);
-    }
+  /** A job's options from its arguments, validated: a bad option ends the job with exit code 2 ({@link #main}). */
+  public static <T extends PipelineOptions> T options(String[] args, Class<T> type) {
+    return PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
   }
 
   /**
-   * A batch step's options from its arguments, validated, with its runner's embedded engine starting
-   * ({@link LocalEngine}) while the step builds its pipeline; {@link #main} stops the engine at the end.
+   * Runs a job's main body and ends the JVM when it returns, printing its {@link #result} line. Bad options or
+   * configuration ({@link IllegalArgumentException}, whose message says what to change) end it with the message
+   * and exit code 2, without a stack trace; anything else ends it with its trace and exit code 1.
+   *
+   * <p>The JVM ends at once, whatever the runner left running (the SparkRunner and Flink's embedded cluster
+   * leave non-daemon threads behind): a failed job must not linger as a live process that does nothing, so
+   * whatever supervises it sees the failure and restarts it, and a finished one must not keep its caller waiting.
    */
-  public static <T extends PipelineOptions> T batchOptions(String[] args, Class<T> type) throws InterruptedException {
-    return LocalEngine.startFor(PipelineOptionsFactory.fromArgs(args).withValidation().as(type));
+  public static void main(String job, Body body) {
+    long start = System.nanoTime();
+    int exit;
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("job", job);
+    try {
+      body.run();
+      exit = 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println(job + ": " + e.getMessage());
+      result.put("error", e.getMessage());
+      exit = 2;
+    } catch (Throwable t) {
+      System.err.println(job + " failed:");
+      t.printStackTrace();
+      result.put("error", String.valueOf(t.getMessage()));
+      exit = 1;
+    }
+    result.put("status", exit == 0 ? "ok" : "failed");
+    result.put("exit_code", exit);
+    result.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    result(result);
+    System.out.flush();
+    System.exit(exit);
+  }
+
+  /** Prints a progress line of the job: {@code [job] message}. */
+  public static void progress(String job, String message) {
+    System.out.println("[" + job + "] " + message);
+  }
+
+  /** Prints {@code fields} as one JSON object on one line, for scripts and tests to read. */
+  public static void result(Map<String, Object> fields) {
+    try {
+      System.out.println(JSON.writeValueAsString(fields));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the result " + fields, e);
+    }
   }
 
   /**

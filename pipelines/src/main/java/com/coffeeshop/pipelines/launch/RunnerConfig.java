@@ -1,29 +1,32 @@
 package com.coffeeshop.pipelines.launch;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * A file of {@code runner-configs/}: the pipeline options that choose and tune a runner, one
  * {@code option=value} per line ({@code #} comments), in {@link Properties} syntax; values may use
- * {@code ${NAME}} or {@code ${NAME:-default}} from the environment. This is the one
- * reader of those files in Java: the launcher ({@code devstack/run-pipeline}, through {@link #main})
- * and the tests use it; the Airflow DAG's small Python reader is tested against it.
+ * {@code ${NAME}} or {@code ${NAME:-default}} from the environment. With it, {@code runner-configs/jvm.properties}:
+ * the JVM flags of each job's JVM ({@link #jvmFlags}).
  *
- * <p>Depends on nothing but the JDK, so scripts can run it from {@code pipelines/target/classes}.
+ * <p>This is the one reader of those files in Java: the launcher ({@code devstack/run-pipeline}, through
+ * {@link #main}) and the tests use it; the Airflow DAG's small Python reader is tested against it. It depends on
+ * nothing but the JDK, so scripts can run it from {@code pipelines/target/classes}.
  */
 public record RunnerConfig(String name, Path file, Map<String, String> options) {
   /** The runners a config may name, and the bundled jar that carries each. */
@@ -51,16 +54,7 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
       throw new IllegalArgumentException("no runner config '" + nameOrPath + "': expected a file, or one of "
           + available() + " in " + directory().toAbsolutePath());
     }
-    Properties props = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      props.load(r);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read runner config " + file, e);
-    }
-    Map<String, String> options = new TreeMap<>();
-    for (String k : props.stringPropertyNames()) {
-      options.put(k, expand(file, k, props.getProperty(k).strip()));
-    }
+    Map<String, String> options = read(file);
     String runner = options.get("runner");
     if (runner == null || !BUNDLES.containsKey(runner)) {
       throw new IllegalArgumentException(file + " must name a runner: runner=" + String.join("|", new TreeMap<>(BUNDLES).keySet())
@@ -68,6 +62,21 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
     }
     String name = file.getFileName().toString().replaceFirst("\\.conf$", "");
     return new RunnerConfig(name, file, Map.copyOf(options));
+  }
+
+  /** A properties file, its values expanded. */
+  private static Map<String, String> read(Path file) {
+    Properties props = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    Map<String, String> values = new TreeMap<>();
+    for (String k : props.stringPropertyNames()) {
+      values.put(k, expand(file, k, props.getProperty(k).strip()));
+    }
+    return values;
   }
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -121,74 +130,72 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
     return args;
   }
 
-  /** The JVM flags every pipeline JVM needs on Java 17 (Spark, Flink and Arrow reach into the JDK). */
-  public static String jvmFlags() {
-    try (InputStream in = RunnerConfig.class.getResourceAsStream("java17.flags")) {
-      if (in == null) {
-        throw new IllegalStateException("java17.flags is missing beside RunnerConfig: rebuild the pipelines module");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * The JVM flags of {@code mainClass}'s JVM, from {@code jvm.properties} beside the configs: {@code jvm.all}, then
+   * every {@code jvm.<prefix>} whose prefix is the class or one of its packages, shorter prefixes first.
+   */
+  public static List<String> jvmFlags(String mainClass) {
+    Path file = directory().resolve("jvm.properties");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no " + file.toAbsolutePath() + ": the JVM flags of the jobs live there");
     }
+    List<String> flags = new ArrayList<>();
+    read(file).entrySet().stream()
+        .filter(e -> e.getKey().equals("jvm.all") || applies(e.getKey().substring("jvm.".length()), mainClass))
+        .sorted(Comparator.comparing((Map.Entry<String, String> e) -> e.getKey().equals("jvm.all") ? 0 : e.getKey().length()))
+        .forEach(e -> flags.addAll(Arrays.asList(e.getValue().split("\\s+"))));
+    return flags;
+  }
+
+  private static boolean applies(String prefix, String mainClass) {
+    return mainClass.equals(prefix) || mainClass.startsWith(prefix + ".");
   }
 
   /**
-   * The extra JVM flags of a batch job's JVM (the medallion steps, the revenue job): the throughput
-   * collector. A batch step allocates a record or more per row and keeps little alive, and on 2 cores
-   * G1's concurrent work competes with the step for CPU: on the design-load day the whole batch took
-   * 79.4 s instead of 85.9 s on Flink and 83.2 s instead of 109.8 s on Spark (median of 3, see the README's
-   * benchmarks). The streaming job keeps the JVM's default (G1), whose pauses are shorter. The Airflow DAG
-   * sets the same flags ({@code BATCH_JVM_FLAGS} there; a test compares them).
+   * The class-data archive flag of a runner jar ({@code <jar>.jsa}, made by the build beside the jar), or none when
+   * there is no archive. The JVM maps the classes a job loads from it instead of reading them from the jar; it
+   * ignores an archive that no longer matches the jar (rebuilt since), so a stale one only costs the gain.
    */
-  public static final String BATCH_JVM_FLAGS = "-XX:+UseParallelGC";
+  public static List<String> classArchiveFlags(Path jar) {
+    Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".jsa"));
+    return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+  }
 
-  /** Whether {@code mainClass} is one of the bounded jobs, whose JVMs get {@link #BATCH_JVM_FLAGS}. */
-  public static boolean isBatchJob(String mainClass) {
-    return mainClass.startsWith("com.coffeeshop.pipelines.medallion.")
-        || mainClass.startsWith("com.coffeeshop.pipelines.revenue.");
+  /** The runner jar of {@code bundle} in {@code jarDir}: what the build's {@code bundle} profile makes. */
+  public static Path jar(Path jarDir, String bundle) {
+    return jarDir.resolve("coffeeshop-pipelines-" + bundle + ".jar");
   }
 
   /**
-   * The extra JVM flags of a short step's JVM ({@link #SHORT_STEPS}): the JIT's first tier only (C1). A gold step
-   * does a few seconds of work, too little for C2's compilations, which compete with it for the 2 cores, to pay
-   * back: on the design-load day facts took 6.3 s instead of 7.3 s on Flink and 6.4 s instead of 8.2 s on Spark,
-   * dimensions 4.5 s instead of 5.0 s (median of 3), while silver, which runs for 20 s, took 23.2 s instead of
-   * 21.4 s. The Airflow DAG sets the same flags ({@code SHORT_STEP_JVM_FLAGS} there; a test compares them).
-   */
-  public static final String SHORT_STEP_JVM_FLAGS = "-XX:TieredStopAtLevel=1";
-
-  /** The jobs whose JVMs get {@link #SHORT_STEP_JVM_FLAGS}: the gold steps. */
-  public static final java.util.Set<String> SHORT_STEPS = java.util.Set.of(
-      "com.coffeeshop.pipelines.medallion.GoldDimensions", "com.coffeeshop.pipelines.medallion.GoldFacts");
-
-  /**
-   * The JVM flags of {@code mainClass}'s JVM: {@link #jvmFlags}, for a batch job {@link #BATCH_JVM_FLAGS}, and for a
-   * short step {@link #SHORT_STEP_JVM_FLAGS}.
-   */
-  public static String jvmFlags(String mainClass) {
-    String flags = isBatchJob(mainClass) ? jvmFlags() + " " + BATCH_JVM_FLAGS : jvmFlags();
-    return SHORT_STEPS.contains(mainClass) ? flags + " " + SHORT_STEP_JVM_FLAGS : flags;
-  }
-
-  /**
-   * For launch scripts: prints, one per line, the bundle ({@code direct|flink|spark}), the JVM flags
-   * (of {@code MainClass}'s JVM, when given), then the config's arguments. Exit code 2, with the reason,
-   * for an unknown or broken config.
+   * For launch scripts, to {@code eval}: the bundle, its jar (in {@code -Dcoffee.jarDir}, default
+   * {@code pipelines/target}), the JVM flags (the jar's class-data archive included when it is there) and the
+   * config's arguments, as shell variables ({@code BUNDLE}, {@code JAR}, and the arrays {@code JVM_FLAGS} and
+   * {@code JOB_ARGS}), each value quoted. Exit code 2, with the reason, for an unknown or broken config.
+   *
+   * <pre>usage: RunnerConfig &lt;name|path.conf&gt; &lt;MainClass&gt;</pre>
    */
   public static void main(String[] argv) {
-    if (argv.length != 1 && argv.length != 2) {
-      System.err.println("usage: RunnerConfig <name|path.conf> [MainClass]   (configs: " + available() + ")");
+    if (argv.length != 2) {
+      System.err.println("usage: RunnerConfig <name|path.conf> <MainClass>   (configs: " + available() + ")");
       System.exit(2);
     }
     try {
       RunnerConfig c = load(argv[0]);
-      System.out.println(c.bundle());
-      System.out.println(argv.length == 2 ? jvmFlags(argv[1]) : jvmFlags());
-      c.args().forEach(System.out::println);
+      Path jar = jar(Path.of(System.getProperty("coffee.jarDir", "pipelines/target")), c.bundle());
+      List<String> flags = new ArrayList<>(jvmFlags(argv[1]));
+      flags.addAll(classArchiveFlags(jar));
+      System.out.println("BUNDLE=" + quoted(c.bundle()));
+      System.out.println("JAR=" + quoted(jar.toString()));
+      System.out.println("JVM_FLAGS=(" + flags.stream().map(RunnerConfig::quoted).collect(Collectors.joining(" ")) + ")");
+      System.out.println("JOB_ARGS=(" + c.args().stream().map(RunnerConfig::quoted).collect(Collectors.joining(" ")) + ")");
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
     }
+  }
+
+  /** A value as one shell word, in single quotes. */
+  private static String quoted(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
   }
 }

@@ -59,7 +59,7 @@ public final class StartupTraining {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("startup training", () -> {
-      PipelineOptions options = Jobs.batchOptions(args, PipelineOptions.class);
+      PipelineOptions options = Jobs.options(args, PipelineOptions.class);
       Path lake = Files.createTempDirectory("coffeeshop-startup-training");
       try {
         train(options, lake);

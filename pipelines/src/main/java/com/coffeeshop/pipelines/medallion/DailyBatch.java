@@ -1,6 +1,10 @@
 package com.coffeeshop.pipelines.medallion;
 
 import com.coffeeshop.pipelines.launch.Jobs;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
+import com.coffeeshop.pipelines.medallion.gold.GoldDimensions;
+import com.coffeeshop.pipelines.medallion.gold.GoldFacts;
+import com.coffeeshop.pipelines.medallion.silver.SilverClean;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.pipelines.options.TimeZoneOptions;
@@ -81,11 +85,12 @@ public class DailyBatch {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("daily batch", () -> run(Jobs.batchOptions(args, Options.class)));
+    Jobs.main("daily batch", () -> run(Jobs.options(args, Options.class)));
   }
 
   /**
-   * Runs the steps of {@code --steps} in order, printing each one's time.
+   * Runs the steps of {@code --steps} in order, printing a result line for each ({@code {"job":"daily batch",
+   * "step":"silver","status":"ok","seconds":12.3}}).
    *
    * @return each step run and its seconds, in order
    * @throws StepFailed when a step fails, after the steps before it committed
@@ -114,9 +119,9 @@ public class DailyBatch {
       } catch (Exception e) {
         throw new StepFailed(step, steps.subList(i, steps.size()), e);
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
       took.put(step, seconds);
-      System.out.printf("batch: %-16s done in %5.1f s%n", step.option, seconds);
+      Jobs.result(new LinkedHashMap<>(Map.of("job", "daily batch", "step", step.option, "status", "ok", "seconds", seconds)));
     }
     return took;
   }
@@ -147,7 +152,7 @@ public class DailyBatch {
         : Instant.now().minus(Duration.ofMinutes(o.getSettleMinutes()));
     Instant dayEnd = Instant.ofEpochMilli(TimeZoneOptions.businessDay(o).end(day));
     if (steps.contains(Step.BRONZE) && readTo.isBefore(dayEnd)) {
-      System.out.println("batch: " + day + " ends at " + dayEnd + ", after bronze reads (up to " + readTo + "): its"
+      Jobs.progress("daily batch", day + " ends at " + dayEnd + ", after bronze reads (up to " + readTo + "): its"
           + " silver and gold hold the rows so far, and the next run's silver and facts restate it"
           + (o.getRestateLateDays() ? "" : " (with --restateLateDays, which is off here)"));
     }

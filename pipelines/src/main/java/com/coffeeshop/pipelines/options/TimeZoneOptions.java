@@ -1,6 +1,6 @@
 package com.coffeeshop.pipelines.options;
 
-import com.coffeeshop.pipelines.medallion.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;

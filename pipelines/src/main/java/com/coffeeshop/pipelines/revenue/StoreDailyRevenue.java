@@ -209,7 +209,7 @@ public class StoreDailyRevenue {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("store daily revenue", () -> Jobs.toCompletion(
-        run(Jobs.batchOptions(args, Options.class)), "store daily revenue"));
+        run(Jobs.options(args, Options.class)), "store daily revenue"));
   }
 
 }

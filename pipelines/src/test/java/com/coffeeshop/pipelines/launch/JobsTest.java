@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,13 @@ class JobsTest {
     assertThat(e.output(), e.exitCode(), is(0));
     assertThat(e.output(), containsString("lingering job: done"));
     assertThat("ms until the JVM ended (the thread sleeps 60 s)", e.millis(), lessThan(20_000L));
+    assertThat("the last line is the result, for scripts", last(e.output()),
+        matchesPattern("\\{\"job\":\"lingering job\",\"status\":\"ok\",\"exit_code\":0,\"seconds\":[0-9.]+}"));
+  }
+
+  private static String last(String output) {
+    List<String> lines = output.lines().toList();
+    return lines.get(lines.size() - 1);
   }
 
   @Test
@@ -68,5 +76,7 @@ class JobsTest {
     Ended failed = run("fail");
     assertThat(failed.output(), failed.exitCode(), is(1));
     assertThat(failed.output(), containsString("lingering job failed:"));
+    assertThat(last(bad.output()), containsString("\"error\":\"--date must be a day, got tomorrow\",\"status\":\"failed\",\"exit_code\":2"));
+    assertThat(last(failed.output()), containsString("\"error\":\"the run failed\",\"status\":\"failed\",\"exit_code\":1"));
   }
 }

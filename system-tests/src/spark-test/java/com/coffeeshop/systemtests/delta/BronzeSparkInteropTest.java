@@ -4,7 +4,7 @@ import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.pipelines.launch.RunnerConfig;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static com.coffeeshop.systemtests.testing.Medallion.bronzeRow;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 import com.coffeeshop.systemtests.testing.Medallion;
 import java.nio.file.Path;
 import java.time.LocalDate;

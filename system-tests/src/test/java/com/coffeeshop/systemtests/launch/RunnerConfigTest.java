@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,34 +31,56 @@ class RunnerConfigTest {
   }
 
   @Test
-  void theJvmFlagsAreThePomsJava17Opens() throws IOException {
-    Matcher opens = Pattern.compile("<jdk17.opens>(.*?)</jdk17.opens>", Pattern.DOTALL)
-        .matcher(Files.readString(Repo.path("pom.xml")));
-    assertThat(opens.find(), is(true));
-    assertThat(List.of(RunnerConfig.jvmFlags().trim().split("\\s+")), is(List.of(opens.group(1).trim().split("\\s+"))));
+  void everyJobGetsTheJava17OpensThatThePomGivesTheTests() throws IOException {
+    // pom.xml reads jvm.all from runner-configs/jvm.properties for surefire's JVMs: the same flags, stated once.
+    assertThat(Files.readString(Repo.path("pom.xml")), containsString("<argLine>${jvm.all}</argLine>"));
+    for (String job : List.of("medallion.bronze.BronzeIngest", "suggestion.SuggestionPipeline", "revenue.StoreDailyRevenue")) {
+      assertThat(job, RunnerConfig.jvmFlags("com.coffeeshop.pipelines." + job), hasItems(
+          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED"));
+    }
   }
 
   @Test
   void onlyBatchJobsGetTheThroughputCollector() {
-    assertThat(List.of(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion.SilverClean").split("\\s+")),
-        hasItem("-XX:+UseParallelGC"));
-    assertThat(List.of(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.revenue.StoreDailyRevenue").split("\\s+")),
-        hasItem("-XX:+UseParallelGC"));
+    assertThat(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion.silver.SilverClean"), hasItem("-XX:+UseParallelGC"));
+    assertThat(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion.DailyBatch"), hasItem("-XX:+UseParallelGC"));
+    assertThat(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.revenue.StoreDailyRevenue"), hasItem("-XX:+UseParallelGC"));
     assertThat("the streaming job keeps G1's short pauses",
-        RunnerConfig.jvmFlags("com.coffeeshop.pipelines.suggestion.SuggestionPipeline"), is(RunnerConfig.jvmFlags()));
-    assertThat(RunnerConfig.jvmFlags(), not(containsString("GC")));
+        RunnerConfig.jvmFlags("com.coffeeshop.pipelines.suggestion.SuggestionPipeline"), not(hasItem("-XX:+UseParallelGC")));
+    assertThat("a package prefix applies on a package boundary only",
+        RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallionX.Other"), not(hasItem("-XX:+UseParallelGC")));
   }
 
   @Test
-  void onlyTheGoldStepsRunTheJitsFirstTierOnly() {
+  void onlyTheGoldStepsRunTheJitsFirstTierOnlyAfterTheBatchFlags() {
     for (String step : List.of("GoldDimensions", "GoldFacts")) {
-      assertThat(step, List.of(RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion." + step).split("\\s+")),
-          hasItems("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1"));
+      List<String> flags = RunnerConfig.jvmFlags("com.coffeeshop.pipelines.medallion.gold." + step);
+      assertThat(step, flags.subList(flags.size() - 2, flags.size()), is(List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")));
     }
-    for (String job : List.of("medallion.BronzeIngest", "medallion.SilverClean", "medallion.DailyBatch",
+    for (String job : List.of("medallion.bronze.BronzeIngest", "medallion.silver.SilverClean", "medallion.DailyBatch",
         "revenue.StoreDailyRevenue", "suggestion.SuggestionPipeline")) {
-      assertThat(job, RunnerConfig.jvmFlags("com.coffeeshop.pipelines." + job), not(containsString("TieredStopAtLevel")));
+      assertThat(job, RunnerConfig.jvmFlags("com.coffeeshop.pipelines." + job), not(hasItem("-XX:TieredStopAtLevel=1")));
     }
+  }
+
+  @Test
+  void theLauncherGetsQuotedShellVariablesAndTheJarsClassArchiveWhenThereIsOne(@TempDir Path dir) throws Exception {
+    Path jar = RunnerConfig.jar(dir, "flink");
+    assertThat(RunnerConfig.classArchiveFlags(jar), is(List.of()));
+    Files.writeString(dir.resolve("coffeeshop-pipelines-flink.jsa"), "archive");
+    assertThat(RunnerConfig.classArchiveFlags(jar), is(List.of("-XX:SharedArchiveFile=" + dir.resolve("coffeeshop-pipelines-flink.jsa"))));
+    Path config = dir.resolve("quotes.conf");
+    Files.writeString(config, "runner=FlinkRunner\nappName=it's mine\n");
+    Process p = new ProcessBuilder("bash", "-c", "eval \"$(\"$0\" -Dcoffee.jarDir=\"$1\" -Dcoffee.runnerConfigs=\"$2\""
+        + " -cp \"$3\" com.coffeeshop.pipelines.launch.RunnerConfig \"$4\" com.coffeeshop.pipelines.medallion.gold.GoldFacts)\";"
+        + " printf '%s\\n' \"$BUNDLE\" \"$JAR\" \"${JOB_ARGS[@]}\" \"${JVM_FLAGS[-1]}\"",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), dir.toString(),
+        RunnerConfig.directory().toString(), System.getProperty("java.class.path"), config.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(out, p.waitFor(), is(0));
+    assertThat(out.lines().toList(), is(List.of("flink", jar.toString(), "--appName=it's mine", "--runner=FlinkRunner",
+        "-XX:SharedArchiveFile=" + dir.resolve("coffeeshop-pipelines-flink.jsa"))));
   }
 
   @Test

@@ -1,7 +1,8 @@
 package com.coffeeshop.systemtests.medallion;
 
 import com.coffeeshop.systemtests.testing.OnEveryRunner;
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -88,13 +89,13 @@ class BronzeIngestTest {
 
   /** The bronze rows of a table, from its latest snapshot. */
   private static List<GenericRecord> bronze(String table) throws Exception {
-    return DeltaTables.readSmall(BronzeIngest.tablePath(lakehouse.toString(), table),
+    return DeltaTables.readSmall(Lakehouse.bronze(lakehouse.toString(), table),
         com.coffeeshop.schemas.AvroSchemas.bronze(table), null);
   }
 
   private static Map<String, Optional<Long>> versions() {
     Map<String, Optional<Long>> v = new HashMap<>();
-    TABLES.forEach(t -> v.put(t, DeltaTables.latestVersion(BronzeIngest.tablePath(lakehouse.toString(), t))));
+    TABLES.forEach(t -> v.put(t, DeltaTables.latestVersion(Lakehouse.bronze(lakehouse.toString(), t))));
     return v;
   }
 
@@ -107,7 +108,7 @@ class BronzeIngestTest {
     assertThat(bronze("products").size(), is(26));
     assertThat(bronze("customers").size(), is(12000));
     assertThat(bronze("orders").get(0).get("_source_table").toString(), is("orders"));
-    String firstTo = DeltaTables.userMetadata(BronzeIngest.tablePath(lakehouse.toString(), "orders"), 0)
+    String firstTo = DeltaTables.userMetadata(Lakehouse.bronze(lakehouse.toString(), "orders"), 0)
         .get("watermark_to");
 
     Map<String, Optional<Long>> afterFirst = versions();

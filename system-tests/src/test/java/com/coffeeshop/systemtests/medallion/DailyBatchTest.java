@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
 import com.coffeeshop.pipelines.medallion.DailyBatch;
 import com.coffeeshop.pipelines.medallion.DailyBatch.Step;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.schemas.LandingZone;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
@@ -156,6 +156,13 @@ class DailyBatchTest {
     assertThat(retried.size(), is(4));
     assertThat(bronzeVersions(lake), is(bronzeAfterFailure));
     assertThat(gold(lake), is(gold));
+
+    // The number of buckets is bronze's own once it exists: another one is refused before anything runs.
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> DailyBatch.run(options(lake, "--orderBuckets=8")));
+    assertThat(other.getMessage(), containsString("--orderBuckets=8, but bronze at"));
+    assertThat(other.getMessage(), containsString("was created with 4 buckets"));
+    assertThat(bronzeVersions(lake), is(bronzeAfterFailure));
   }
 
   @Test

@@ -7,10 +7,10 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
-import com.coffeeshop.pipelines.medallion.Lakehouse;
-import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.medallion.silver.SilverClean;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.systemtests.testing.Failures;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;

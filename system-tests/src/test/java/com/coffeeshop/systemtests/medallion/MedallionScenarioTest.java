@@ -10,9 +10,9 @@ import static org.hamcrest.Matchers.in;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.schemas.LandingZone;
 import com.coffeeshop.systemtests.testing.Failures;
@@ -336,8 +336,8 @@ class MedallionScenarioTest {
     assertThat("the line of day 2 corrected on day 3 restates day 2's silver and facts", builtAsItCame.get(D3),
         is(List.of(List.of(D3, D2), List.of(D3, D2))));
     assertThat("a restated day is not stale any more", builtAsItCame.get(D4), is(List.of(List.of(D4), List.of(D4))));
-    assertThat(com.coffeeshop.pipelines.medallion.SilverClean.staleDays(bronzeOnly.toString()), empty());
-    assertThat(com.coffeeshop.pipelines.medallion.GoldFacts.staleDays(bronzeOnly.toString()), empty());
+    assertThat(com.coffeeshop.pipelines.medallion.silver.SilverClean.staleDays(bronzeOnly.toString()), empty());
+    assertThat(com.coffeeshop.pipelines.medallion.gold.GoldFacts.staleDays(bronzeOnly.toString()), empty());
   }
 
   @Test

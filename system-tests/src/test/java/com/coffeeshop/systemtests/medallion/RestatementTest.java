@@ -5,8 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
+import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.systemtests.testing.Medallion;
 import com.coffeeshop.systemtests.testing.RunnerUnderTest;

@@ -1,8 +1,8 @@
 package com.coffeeshop.systemtests.medallion;
 
 import com.coffeeshop.systemtests.testing.OnEveryRunner;
-import com.coffeeshop.pipelines.medallion.DataQualityGate;
-import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
+import com.coffeeshop.pipelines.medallion.silver.SilverClean;
 import static com.coffeeshop.systemtests.testing.Medallion.bronzeRow;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -12,8 +12,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
+import com.coffeeshop.systemtests.testing.Failures;
 import com.coffeeshop.systemtests.testing.Medallion;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.nio.file.Path;
@@ -127,36 +128,28 @@ class SilverCleanTest {
   }
 
   /**
-   * The fixture's bronze rows copied twice: as they are, and with orders and order details in buckets of the order
-   * id as bronze writes them with {@code --orderBuckets=3} (in two commits, as a late run adds rows to a day). Both give the same silver, the
-   * second joined a bucket at a time instead of after a shuffle. Then a late order and line appended to both
-   * without bucket tags (a mixed day) make silver take the shuffle again, and the two still agree.
+   * The fixture's bronze rows copied in 3 buckets of the order id, in two commits as a late run adds rows to a
+   * day: the same silver as in 16 buckets, whatever the number. Then a late order and line appended in files of no
+   * bucket (nothing of ours writes them) make silver refuse the day, naming a file, instead of joining it wrong.
    */
   @Test
-  void bronzeInBucketsOfTheOrderIdGivesTheSameSilver(@TempDir Path copies) throws Exception {
-    Medallion plain = new Medallion(copies.resolve("plain").toString());
-    Medallion bucketed = new Medallion(copies.resolve("bucketed").toString());
+  void anyNumberOfBucketsGivesTheSameSilverAndAFileOutsideThemIsRefused(@TempDir Path copies) throws Exception {
+    Medallion sixteen = new Medallion(copies.resolve("sixteen").toString());
+    Medallion three = new Medallion(copies.resolve("three").toString());
     for (String table : List.of("product_category", "products", "stores", "payment_methods", "customers", "orders",
         "order_details")) {
       List<GenericRecord> rows = DeltaTables.readSmall(Lakehouse.bronze(lakehouse.toString(), table),
           AvroSchemas.bronze(table), null);
       int half = rows.size() / 2;
-      plain.appendBronze(table, rows);
-      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(0, half), 3);
-      bucketed.appendBronzeAsBronzeWrites(table, rows.subList(half, rows.size()), 3);
+      sixteen.appendBronze(table, rows);
+      three.appendBronze(table, rows.subList(0, half), 3);
+      three.appendBronze(table, rows.subList(half, rows.size()), 3);
     }
-    assertThat("the fixture's files have no buckets", plain.bronzeBucketedByOrder(DAY), is(false));
-    assertThat(bucketed.bronzeBucketedByOrder(DAY), is(true));
-    assertSameSilver(plain, bucketed);
+    assertSameSilver(sixteen, three);
 
-    for (Medallion lake : List.of(plain, bucketed)) {
-      lake.appendBronze("orders", List.of(bronzeRow("orders", DAY, order("O10", "2026-11-10 11:00:00", "1", "1", "1"))));
-      lake.appendBronze("order_details", List.of(bronzeRow("order_details", DAY, line("O10", "CF01", "1", "0", "29000", "0"))));
-    }
-    assertThat("a day with files outside the buckets", bucketed.bronzeBucketedByOrder(DAY), is(false));
-    assertSameSilver(plain, bucketed);
-    assertThat(bucketed.silverRows("order_lines", DAY).stream().anyMatch(l -> l.get("order_id").toString().equals("O10")),
-        is(true));
+    three.appendBronzeWithoutBuckets("orders", List.of(bronzeRow("orders", DAY, order("O10", "2026-11-10 11:00:00", "1", "1", "1"))));
+    Exception refused = assertThrows(Exception.class, () -> three.silver(DAY, "--maxQuarantinedPercent=100"));
+    assertThat(Failures.messages(refused), containsString("is bucketed by nothing, others of its day as order_id/3"));
   }
 
   private static void assertSameSilver(Medallion plain, Medallion bucketed) throws Exception {

@@ -3,11 +3,11 @@ package com.coffeeshop.systemtests.testing;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import com.coffeeshop.pipelines.medallion.GoldDimensions;
-import com.coffeeshop.pipelines.medallion.GoldFacts;
-import com.coffeeshop.pipelines.medallion.Lakehouse;
-import com.coffeeshop.pipelines.medallion.OrderBuckets;
-import com.coffeeshop.pipelines.medallion.SilverClean;
+import com.coffeeshop.pipelines.medallion.gold.GoldDimensions;
+import com.coffeeshop.pipelines.medallion.gold.GoldFacts;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.OrderBuckets;
+import com.coffeeshop.pipelines.medallion.silver.SilverClean;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
@@ -113,35 +113,20 @@ public final class Medallion {
     return r;
   }
 
-  /** Appends rows to a bronze table as a bronze run would, but without buckets (as bronze wrote before them). */
+  /** Appends rows to a bronze table as a bronze run does: orders and order details in 16 buckets of the order id. */
   public void appendBronze(String table, List<GenericRecord> rows) {
-    append(bronzeWrite(table), AvroSchemas.bronze(table), rows);
+    appendBronze(table, rows, OrderBuckets.DEFAULT_BUCKETS);
   }
 
-  /**
-   * Appends rows to a bronze table as a bronze run with {@code --orderBuckets=buckets} does: orders and order
-   * details in buckets of the order id.
-   */
-  public void appendBronzeAsBronzeWrites(String table, List<GenericRecord> rows, int buckets) {
-    append(OrderBuckets.layout(table, bronzeWrite(table), buckets), AvroSchemas.bronze(table), rows);
+  /** Appends rows to a bronze table as a bronze run with {@code --orderBuckets=buckets} does. */
+  public void appendBronze(String table, List<GenericRecord> rows, int buckets) {
+    append(Lakehouse.bronzeTable(lakehouse, table, buckets), AvroSchemas.bronze(table), rows);
   }
 
-  private DeltaWrite bronzeWrite(String table) {
-    return DeltaWrite.to(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table)).partitionedBy("_partition_date");
-  }
-
-  /** Whether every file of the day's bronze orders and order details is in a bucket of the order id. */
-  public boolean bronzeBucketedByOrder(LocalDate day) {
-    List<KV<Integer, FileSplit>> splits = new java.util.ArrayList<>();
-    List<String> tables = List.of("orders", "order_details");
-    for (int tag = 0; tag < tables.size(); tag++) {
-      String table = tables.get(tag);
-      for (FileSplit s : DeltaRead.latest(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table))
-          .onlyPartition(day.toString()).splits()) {
-        splits.add(KV.of(tag, s));
-      }
-    }
-    return OrderBuckets.of(splits).isPresent();
+  /** Appends rows to a bronze table in files of no bucket, as nothing of ours writes them (a tool, by hand). */
+  public void appendBronzeWithoutBuckets(String table, List<GenericRecord> rows) {
+    append(DeltaWrite.to(Lakehouse.bronze(lakehouse, table), AvroSchemas.bronze(table))
+        .partitionedBy(Lakehouse.BRONZE_PARTITION), AvroSchemas.bronze(table), rows);
   }
 
   /** Appends rows to a silver table of the order days ({@code orders}, {@code order_lines}). */

@@ -39,7 +39,7 @@ public final class SuggestionJob {
   public void start() throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1500m", "-Dspark.ui.enabled=false"));
-    cmd.addAll(List.of(RunnerConfig.jvmFlags().split("\\s+")));
+    cmd.addAll(RunnerConfig.jvmFlags(SuggestionPipeline.class.getName()));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SuggestionPipeline.class.getName()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

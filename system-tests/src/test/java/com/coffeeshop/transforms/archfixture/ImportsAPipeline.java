@@ -1,6 +1,6 @@
 package com.coffeeshop.transforms.archfixture;
 
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 
 /**
  * Breaks the layering on purpose (a "transform" that uses a pipeline class): {@code ModuleLayeringTest}

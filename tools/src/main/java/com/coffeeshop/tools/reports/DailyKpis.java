@@ -1,8 +1,7 @@
 package com.coffeeshop.tools.reports;
 
-import com.coffeeshop.pipelines.medallion.BronzeIngest;
-import com.coffeeshop.pipelines.medallion.BusinessDay;
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.io.IOException;
@@ -46,7 +45,7 @@ public record DailyKpis(
   public static DailyKpis compute(String lakehouse, LocalDate date) throws IOException {
     String facts = Lakehouse.gold(lakehouse, "fact_orders");
     Lakehouse.requireDay(facts, date, "GoldFacts");
-    BusinessDay days = new BusinessDay(BronzeIngest.zoneOf(lakehouse).orElse(BusinessDay.DEFAULT_ZONE));
+    BusinessDay days = new BusinessDay(Lakehouse.zoneOf(lakehouse).orElse(BusinessDay.DEFAULT_ZONE));
     Map<Integer, GenericRecord> stores = byKey(lakehouse, "dim_stores", "store_key");
     Map<Integer, GenericRecord> products = byKey(lakehouse, "dim_products", "product_key");
     Set<String> orderIds = new HashSet<>();

@@ -1,7 +1,6 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
-import com.coffeeshop.pipelines.medallion.BusinessDay;
-import com.coffeeshop.pipelines.medallion.OrderBuckets;
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.Quarantine;
@@ -18,11 +17,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.FileSplit;
 import org.apache.beam.sdk.values.KV;
@@ -42,7 +41,7 @@ import org.apache.beam.sdk.values.TupleTag;
 public final class OrderRules {
   private OrderRules() {}
 
-  /** The silver orders' and lines' files JoinLines wrote (large bundles), or their rows (small bundles). */
+  /** The silver orders' and lines' files JoinBucket wrote (large bundles), or their rows (small bundles). */
   public static final TupleTag<WrittenFile> ORDER_FILES = new TupleTag<>("order_files") {};
   public static final TupleTag<WrittenFile> LINE_FILES = new TupleTag<>("line_files") {};
   public static final TupleTag<KV<Integer, GenericRecord>> ORDER_ROWS = new TupleTag<>("order_rows") {};
@@ -97,60 +96,18 @@ public final class OrderRules {
     }
   }
 
-  /** A row without its key is grouped under this id (no key is empty), and quarantined by {@link JoinLines}. */
+  /** A row without its key is grouped under this id (no key is empty), and quarantined by {@link JoinBucket}. */
   static final String NO_KEY = "";
 
-  /** The order id of a bronze order ({@code id}) or line ({@code order_id}); {@link #NO_KEY} when it has none. */
+  /** The order id of a bronze order ({@code id}) or line ({@code order_id}), cleaned; {@link #NO_KEY} when it has none. */
   static String orderId(GenericRecord row, String column) {
-    return OrderBuckets.orderId(row, column);
+    String id = Clean.text(row.get(column));
+    return id == null ? NO_KEY : id;
   }
 
   /** The union tags of the join's input: a bronze order, a bronze line. */
   static final int ORDER = 0;
   static final int LINE = 1;
-
-  /**
-   * Reads bronze files, one element (the read's index, a split of a file) at a time, and keys each row by
-   * the group of its order id: a hash of the id modulo {@code groups}, tagged {@link #ORDER} or
-   * {@link #LINE}. The join then meets each group once, not each order id: a runner pays per key (the
-   * DirectRunner creates a bundle per key, and checks every bundle against the whole pipeline), and a group
-   * holds about {@link SilverOrders#ROWS_PER_GROUP} rows, so it is small in memory. {@link String#hashCode}
-   * is fixed by the Java spec, so every worker puts an id in the same group. Both tables go into one
-   * GroupByKey: a CoGroupByKey would add a step per input, a flatten and a result-building step.
-   */
-  static class ReadKeyed extends DoFn<KV<Integer, FileSplit>, KV<Integer, RawUnionValue>> {
-    private final List<DeltaRead> reads;
-    private final List<String> orderIdColumns;
-    private final int groups;
-    private transient List<Schema> schemas;
-
-    /** @param reads the bronze orders' and lines' reads, in union-tag order; @param orderIdColumns their order id column */
-    ReadKeyed(List<DeltaRead> reads, List<String> orderIdColumns, int groups) {
-      if (groups < 1) {
-        throw new IllegalArgumentException("groups must be at least 1, not " + groups);
-      }
-      this.reads = List.copyOf(reads);
-      this.orderIdColumns = List.copyOf(orderIdColumns);
-      this.groups = groups;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, FileSplit> file, OutputReceiver<KV<Integer, RawUnionValue>> out)
-        throws IOException {
-      if (schemas == null) {
-        schemas = reads.stream().map(DeltaRead::recordSchema).toList();
-      }
-      int tag = file.getKey();
-      String column = orderIdColumns.get(tag);
-      reads.get(tag).readSplit(file.getValue(), schemas.get(tag),
-          row -> out.output(KV.of(group(orderId(row, column), groups), new RawUnionValue(tag, row))));
-    }
-  }
-
-  /** The join group of an order id. */
-  static int group(String orderId, int groups) {
-    return Math.floorMod(orderId.hashCode(), groups);
-  }
 
   /** What the join checks rows against and writes them to, whichever way the rows of an order id meet. */
   record JoinSpec(OrderCheck orderCheck,
@@ -164,19 +121,21 @@ public final class OrderRules {
   }
 
   /**
-   * A set of order ids whose rows all meet here: for each order id in it, its bronze order versions and its
-   * bronze lines ({@link JoinGroup}: a group from the shuffle; {@link JoinBucket}: a bucket of bronze files, read
-   * here). The newest version of the order, and
-   * of each of its lines (by MySQL's {@code changed_at}), is the one checked; older versions are counted
-   * as superseded; two versions written at the same instant are a {@code duplicate_key}. Writes the valid
-   * order and lines (joined to the order and priced) to their silver tables' files itself (see
-   * {@link DeltaWrite#newBundle}): on Flink and Spark they never leave this step as elements, which would
-   * be encoded and decoded once per output. Emits the files ({@link #ORDER_FILES}, {@link #LINE_FILES}) or a
-   * small bundle's rows ({@link #ORDER_ROWS}, {@link #LINE_ROWS}), the counts ({@link SilverTable#COUNTS}) and every
-   * rejected row and warning ({@link Quarantine#QUARANTINED}).
+   * The join of one bucket of order ids ({@link com.coffeeshop.pipelines.lakehouse.OrderBuckets}): reads the
+   * bucket's bronze files of both tables itself (the element is the bucket and its splits, each with its read's
+   * index, the union tag), so no row is shuffled. For each order id, the newest version of the order, and of each
+   * of its lines (by MySQL's {@code changed_at}), is the one checked; older versions are counted as superseded;
+   * two versions written at the same instant are a {@code duplicate_key}. Writes the valid order and lines
+   * (joined to the order and priced) to their silver tables' files itself (see {@link DeltaWrite#newBundle}): on
+   * Flink and Spark they never leave this step as elements, which would be encoded and decoded once per output.
+   * Emits the files ({@link #ORDER_FILES}, {@link #LINE_FILES}) or a small bundle's rows ({@link #ORDER_ROWS},
+   * {@link #LINE_ROWS}), the counts ({@link SilverTable#COUNTS}) and every rejected row and warning
+   * ({@link Quarantine#QUARANTINED}).
    */
-  abstract static class JoinLines<InT> extends DoFn<InT, WrittenFile> {
+  static final class JoinBucket extends DoFn<KV<Integer, List<KV<Integer, FileSplit>>>, WrittenFile> {
     private final JoinSpec spec;
+    private final List<DeltaRead> reads;
+    private transient List<Schema> schemas;
     private transient Schema schema;
     private transient DeltaWrite.BundleFiles orders;
     private transient DeltaWrite.BundleFiles lines;
@@ -189,12 +148,23 @@ public final class OrderRules {
     private transient Map<String, Iterable<PriceVersion>> priceVersions;
     private transient Map<String, String> productIds;
 
-    JoinLines(JoinSpec spec) {
+    /** @param reads the bronze orders' and lines' reads, in union-tag order */
+    JoinBucket(JoinSpec spec, List<DeltaRead> reads) {
       this.spec = spec;
+      this.reads = List.copyOf(reads);
     }
 
-    /** Passes every bronze row of the element to {@code row}, with its union tag ({@link #ORDER} or {@link #LINE}). */
-    abstract void forEachRow(InT element, java.util.function.ObjIntConsumer<GenericRecord> row) throws IOException;
+    /** Passes every bronze row of the bucket to {@code row}, with its union tag ({@link #ORDER} or {@link #LINE}). */
+    private void forEachRow(KV<Integer, List<KV<Integer, FileSplit>>> bucket, ObjIntConsumer<GenericRecord> row)
+        throws IOException {
+      if (schemas == null) {
+        schemas = reads.stream().map(DeltaRead::recordSchema).toList();
+      }
+      for (KV<Integer, FileSplit> split : bucket.getValue()) {
+        int tag = split.getKey();
+        reads.get(tag).readSplit(split.getValue(), schemas.get(tag), r -> row.accept(r, tag));
+      }
+    }
 
     @StartBundle
     public void start() {
@@ -350,48 +320,6 @@ public final class OrderRules {
       out.put("payment_method_id", order.get("payment_method_id"));
       out.put("customer_id", order.get("customer_id"));
       return new Priced(out, pricing.warning());
-    }
-  }
-
-  /** The join of a group of order ids from the shuffle of {@link ReadKeyed}. */
-  static final class JoinGroup extends JoinLines<KV<Integer, Iterable<RawUnionValue>>> {
-    JoinGroup(JoinSpec spec) {
-      super(spec);
-    }
-
-    @Override
-    void forEachRow(KV<Integer, Iterable<RawUnionValue>> group, java.util.function.ObjIntConsumer<GenericRecord> row) {
-      for (RawUnionValue v : group.getValue()) {
-        row.accept((GenericRecord) v.getValue(), v.getUnionTag());
-      }
-    }
-  }
-
-  /**
-   * The join of one bucket of order ids ({@link OrderBuckets}): reads the bucket's bronze files of both tables
-   * itself, so no row is shuffled. The element is the bucket and its splits, each with its read's index (the
-   * union tag).
-   */
-  static final class JoinBucket extends JoinLines<KV<Integer, List<KV<Integer, FileSplit>>>> {
-    private final List<DeltaRead> reads;
-    private transient List<Schema> schemas;
-
-    /** @param reads the bronze orders' and lines' reads, in union-tag order */
-    JoinBucket(JoinSpec spec, List<DeltaRead> reads) {
-      super(spec);
-      this.reads = List.copyOf(reads);
-    }
-
-    @Override
-    void forEachRow(KV<Integer, List<KV<Integer, FileSplit>>> bucket, java.util.function.ObjIntConsumer<GenericRecord> row)
-        throws IOException {
-      if (schemas == null) {
-        schemas = reads.stream().map(DeltaRead::recordSchema).toList();
-      }
-      for (KV<Integer, FileSplit> split : bucket.getValue()) {
-        int tag = split.getKey();
-        reads.get(tag).readSplit(split.getValue(), schemas.get(tag), r -> row.accept(r, tag));
-      }
     }
   }
 

@@ -1,10 +1,12 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
-import com.coffeeshop.pipelines.medallion.BusinessDay;
-import com.coffeeshop.pipelines.medallion.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.medallion.reference.ReferenceHistory;
+import com.coffeeshop.pipelines.medallion.reference.ReferenceRules;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
-import com.coffeeshop.transforms.delta.DeltaTables;
+import com.coffeeshop.transforms.delta.DeltaWrite;
 import com.coffeeshop.transforms.validate.DataQuality;
 import com.coffeeshop.transforms.validate.Quarantine;
 import com.coffeeshop.transforms.validate.Rejected;
@@ -39,29 +41,33 @@ public final class ReferenceSnapshot extends PTransform<PBegin, PCollectionTuple
   private final String bronzeTable;
   private final String keyColumn;
   private final ReferenceRules.Base rules;
+  private final DeltaWrite table;
   private final PCollectionView<Map<Integer, String>> categories;
 
   /**
    * @param bronzeTable the bronze table that holds the reference table's history
    * @param keyColumn the silver column that identifies an entity
    * @param rules the table's row rules, producing silver rows (the silver table is theirs)
+   * @param table the write of the silver table, for the day's snapshot
    */
-  public ReferenceSnapshot(SilverTable.Run run, String bronzeTable, String keyColumn, ReferenceRules.Base rules) {
-    this(run, bronzeTable, keyColumn, rules, null);
+  public ReferenceSnapshot(SilverTable.Run run, String bronzeTable, String keyColumn, ReferenceRules.Base rules,
+      DeltaWrite table) {
+    this(run, bronzeTable, keyColumn, rules, table, null);
   }
 
   private ReferenceSnapshot(SilverTable.Run run, String bronzeTable, String keyColumn, ReferenceRules.Base rules,
-      PCollectionView<Map<Integer, String>> categories) {
+      DeltaWrite table, PCollectionView<Map<Integer, String>> categories) {
     this.run = run;
     this.bronzeTable = bronzeTable;
     this.keyColumn = keyColumn;
     this.rules = rules;
+    this.table = table;
     this.categories = categories;
   }
 
   /** The day's category names by id, for the products' rules. */
   public ReferenceSnapshot withCategories(PCollectionView<Map<Integer, String>> names) {
-    return new ReferenceSnapshot(run, bronzeTable, keyColumn, rules, names);
+    return new ReferenceSnapshot(run, bronzeTable, keyColumn, rules, table, names);
   }
 
   /** The silver table this snapshot is. */
@@ -69,16 +75,17 @@ public final class ReferenceSnapshot extends PTransform<PBegin, PCollectionTuple
     return rules.table();
   }
 
-  /** {@link SilverTable#ROWS}: the snapshot; {@link SilverTable#QUARANTINED}; {@link SilverTable#COUNTS}. */
+  /**
+   * Writes the day's snapshot; outputs it ({@link SilverTable#ROWS}, for the order rules' lookups),
+   * {@link SilverTable#QUARANTINED} and {@link SilverTable#COUNTS}.
+   */
   @Override
   public PCollectionTuple expand(PBegin p) {
     String silverTable = rules.table();
     String bronzePath = Lakehouse.bronze(run.lake(), bronzeTable);
-    if (DeltaTables.latestVersion(bronzePath).isEmpty()) {
-      throw new IllegalStateException("no bronze table at " + bronzePath + ": run BronzeIngest first");
-    }
+    Lakehouse.requireTable(bronzePath, "BronzeIngest");
     PCollectionView<List<GenericRecord>> history = p
-        .apply("ReadBronze_" + bronzeTable, DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable)))
+        .apply("ReadBronze", DeltaRead.latest(bronzePath, AvroSchemas.bronze(bronzeTable)))
         .apply("HistoryAsList", View.asList());
     List<PCollectionView<?>> sideInputs = new ArrayList<>(List.of(history));
     if (categories != null) {
@@ -92,6 +99,7 @@ public final class ReferenceSnapshot extends PTransform<PBegin, PCollectionTuple
     out.get(SilverTable.ROWS).setCoder(AvroCoder.of(GenericRecord.class, AvroSchemas.silver(silverTable)));
     out.get(SilverTable.QUARANTINED).setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema()));
     out.get(SilverTable.COUNTS).setCoder(DataQuality.countCoder());
+    out.get(SilverTable.ROWS).apply("Write", table);
     return out;
   }
 

@@ -1,10 +1,11 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
-import com.coffeeshop.pipelines.medallion.Lakehouse;
-import com.coffeeshop.pipelines.medallion.OrderBuckets;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.OrderBuckets;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.FileSplit;
+import com.coffeeshop.transforms.delta.SplitSource;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.DataQuality;
@@ -16,7 +17,6 @@ import com.coffeeshop.transforms.delta.DeltaWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
@@ -34,9 +34,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -45,26 +42,19 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * A day's orders and order lines: the bronze partition of the day only (never the history), the
- * order rules, then one join by order id (a bucket of bronze files at a time when bronze is bucketed by order
- * id, see {@link OrderBuckets}; else in groups of ids after a shuffle, see {@link OrderRules.ReadKeyed}) that finds
- * duplicate orders and lines, lines without a valid order, and prices each line as of its order's time.
- * The valid rows are written to the silver {@code orders} and {@code order_lines} tables by the step that
- * checks them ({@link OrderRules.JoinLines});
- * the outputs are the quarantined rows and the data-quality counts.
+ * A day's orders and order lines: the bronze partition of the day only (never the history), the order rules,
+ * then one join by order id that finds duplicate orders and lines, lines without a valid order, and prices each
+ * line as of its order's time. Bronze writes orders and lines in buckets of the order id ({@link OrderBuckets}),
+ * so the join takes a bucket at a time: one step reads a bucket's files of both tables, joins them in memory and
+ * writes the valid rows to silver's {@code orders} and {@code order_lines} files itself
+ * ({@link OrderRules.JoinBucket}); no row is shuffled. The outputs are the quarantined rows and the data-quality
+ * counts.
  */
 public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
   /** The day's reference snapshots the order rules check against, as side inputs (id → name or tier). */
   public record References(PCollectionView<Map<Integer, String>> stores,
       PCollectionView<Map<Integer, String>> paymentMethods, PCollectionView<Map<Integer, String>> customers,
       PCollectionView<Map<String, String>> products) implements java.io.Serializable {}
-
-  /**
-   * About this many bronze rows meet in one group of the join (at most {@link #MAX_GROUPS} groups): small
-   * enough to sort in memory, large enough that a runner's cost per key stays out of sight.
-   */
-  static final long ROWS_PER_GROUP = 1_000;
-  static final long MAX_GROUPS = 1 << 16;
 
   private final SilverTable.Run run;
   private final Instant runStarted;
@@ -95,39 +85,23 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     List<KV<String, Long>> rowsIn = new ArrayList<>();
     List<DeltaRead> reads = List.of(readDay(lake, "orders", "orders", day, rowsIn),
         readDay(lake, "order_details", "order_lines", day, rowsIn));
-    int groups = (int) Math.max(1, Math.min(MAX_GROUPS, rowsIn.stream().mapToLong(KV::getValue).sum() / ROWS_PER_GROUP));
     List<KV<Integer, FileSplit>> splits = new ArrayList<>();
     for (int tag : List.of(OrderRules.ORDER, OrderRules.LINE)) {
       reads.get(tag).splits().forEach(f -> splits.add(KV.of(tag, f)));
     }
-
     References r = references;
     OrderRules.JoinSpec join = new OrderRules.JoinSpec(new OrderRules.OrderCheck(day, run.days(), runStarted),
         r.stores(), r.paymentMethods(), r.customers(), priceHistory(p, lake, run.days().end(day)), r.products(),
         run.days(), run.quarantine(), ordersTable, linesTable);
-    TupleTagList outputs = TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS).and(OrderRules.LINE_ROWS)
-        .and(SilverTable.COUNTS).and(SilverTable.QUARANTINED);
-    Optional<List<KV<Integer, List<KV<Integer, FileSplit>>>>> buckets = OrderBuckets.of(splits);
-    PCollectionTuple joined = buckets.isPresent()
-        // bronze bucketed by order id: each bucket's files of both tables are read and joined in one step
-        ? p.apply("ListBronzeBuckets", Create.of(buckets.get()).withCoder(KvCoder.of(VarIntCoder.of(),
-                ListCoder.of(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileSplit.class))))))
-            .apply("SpreadBuckets", Reshuffle.viaRandomKey())
-            .apply("JoinBuckets", ParDo.of(new OrderRules.JoinBucket(join, reads))
-                .withSideInputs(join.sideInputs()).withOutputTags(OrderRules.ORDER_FILES, outputs))
-        // otherwise the rows meet in groups of order ids, by a shuffle
-        : p.apply("ListBronzeFiles", Create.of(splits).withCoder(KvCoder.of(VarIntCoder.of(),
-                SerializableCoder.of(FileSplit.class))))
-            .apply("SpreadFiles", Reshuffle.viaRandomKey())
-            .apply("ReadBronzeByOrder", ParDo.of(new OrderRules.ReadKeyed(reads, List.of("id", "order_id"), groups)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), UnionCoder.of(List.of(
-                AvroCoder.of(GenericRecord.class, reads.get(OrderRules.ORDER).recordSchema()),
-                AvroCoder.of(GenericRecord.class, reads.get(OrderRules.LINE).recordSchema())))))
-            .apply("GroupByOrder", GroupByKey.create())
-            .apply("JoinLines", ParDo.of(new OrderRules.JoinGroup(join))
-                .withSideInputs(join.sideInputs()).withOutputTags(OrderRules.ORDER_FILES, outputs));
-    ordersTable.commit("Write_orders", joined.get(OrderRules.ORDER_FILES), joined.get(OrderRules.ORDER_ROWS));
-    linesTable.commit("Write_order_lines", joined.get(OrderRules.LINE_FILES), joined.get(OrderRules.LINE_ROWS));
+    PCollectionTuple joined = p
+        .apply("ListBronzeBuckets", SplitSource.of(OrderBuckets.of(splits), KvCoder.of(VarIntCoder.of(),
+            ListCoder.of(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileSplit.class)))), SilverOrders::bytes))
+        .apply("JoinBucketsInPlace", ParDo.of(new OrderRules.JoinBucket(join, reads))
+            .withSideInputs(join.sideInputs())
+            .withOutputTags(OrderRules.ORDER_FILES, TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS)
+                .and(OrderRules.LINE_ROWS).and(SilverTable.COUNTS).and(SilverTable.QUARANTINED)));
+    ordersTable.commit("WriteOrders", joined.get(OrderRules.ORDER_FILES), joined.get(OrderRules.ORDER_ROWS));
+    linesTable.commit("WriteOrderLines", joined.get(OrderRules.LINE_FILES), joined.get(OrderRules.LINE_ROWS));
     PCollection<KV<String, Long>> counts = PCollectionList
         .of(p.apply("RowsIn", Create.of(rowsIn).withCoder(DataQuality.countCoder())))
         .and(joined.get(SilverTable.COUNTS).setCoder(DataQuality.countCoder()))
@@ -135,6 +109,11 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     return PCollectionTuple.of(SilverTable.QUARANTINED,
             joined.get(SilverTable.QUARANTINED).setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema())))
         .and(SilverTable.COUNTS, counts);
+  }
+
+  /** What reading a bucket costs: the bytes of its splits. */
+  private static Long bytes(KV<Integer, List<KV<Integer, FileSplit>>> bucket) {
+    return bucket.getValue().stream().mapToLong(split -> split.getValue().length()).sum();
   }
 
   /**
@@ -154,8 +133,7 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
   private static DeltaRead readDay(String lake, String table, String silverTable, LocalDate day,
       List<KV<String, Long>> rowsIn) {
     String path = Lakehouse.bronze(lake, table);
-    long version = DeltaTables.latestVersion(path).orElseThrow(
-        () -> new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first"));
+    long version = Lakehouse.requireTable(path, "BronzeIngest");
     try {
       rowsIn.add(DataQuality.in(silverTable, DeltaTables.rowCount(path, version, day.toString())));
     } catch (java.io.IOException e) {

@@ -1,6 +1,6 @@
 package com.coffeeshop.pipelines.medallion.silver;
 
-import com.coffeeshop.pipelines.medallion.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
 import com.coffeeshop.transforms.validate.Quarantine;
 import java.io.Serializable;
 import java.time.LocalDate;

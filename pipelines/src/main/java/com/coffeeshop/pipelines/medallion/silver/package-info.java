@@ -1,8 +1,7 @@
 /**
- * Silver's table rules: how each bronze table is cleaned, typed and validated ({@link
- * com.coffeeshop.pipelines.medallion.silver.ReferenceRules}, {@link
- * com.coffeeshop.pipelines.medallion.silver.OrderRules}), and how a reference table's daily snapshot
- * is built from the previous one plus the day's changes ({@link
- * com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot}).
+ * The silver step ({@link com.coffeeshop.pipelines.medallion.silver.SilverClean}): a day's reference snapshots
+ * ({@link com.coffeeshop.pipelines.medallion.silver.ReferenceSnapshot}) and its orders and lines, joined a bucket
+ * at a time and checked by {@link com.coffeeshop.pipelines.medallion.silver.OrderRules}, priced by
+ * {@link com.coffeeshop.pipelines.medallion.silver.Pricing}; rejected rows go to the quarantine.
  */
 package com.coffeeshop.pipelines.medallion.silver;

@@ -1,5 +1,8 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.medallion.gold;
 
+import com.coffeeshop.pipelines.lakehouse.DataQualityGate;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.Restatement;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
@@ -38,15 +41,6 @@ public class GoldFacts {
   /** The lakehouse, the day, and whether late days are restated. */
   public interface Options extends LakehouseOptions, RestateOptions {}
 
-  /**
-   * Silver's lines are written in row groups of about this many (buffered) bytes, and facts read them one split
-   * per row group: a day's lines are then a dozen or more equal splits, dealt out evenly to the workers, not one
-   * split per file (with two files on two workers, both went to one worker half the time, which then joined the
-   * whole day alone). At 8 MB the design-load day was 7 groups: one worker joined 4, and the other waited
-   * 0.5 s for it at the end; at 4 MB (14 groups of 119,000 lines) both end within a group's 0.1 s of each other.
-   */
-  static final long LINE_ROW_GROUP_BYTES = 4L << 20;
-
   /** What a day's facts read that a restatement changes: silver's lines. */
   static Map<String, String> lateInputs(String lake) {
     return Map.of("silver/order_lines", Lakehouse.silver(lake, "order_lines"));
@@ -63,14 +57,9 @@ public class GoldFacts {
     String lake = o.getLakehouse();
     String lines = Lakehouse.silver(lake, "order_lines");
     Lakehouse.requireDay(lines, day, "SilverClean");
-    for (String dim : List.of("dim_products", "dim_stores", "dim_payment_methods")) {
-      String path = Lakehouse.gold(lake, dim);
-      if (GoldDimensions.lastEffectiveDay(path).map(day::isAfter).orElse(true)) {
-        throw new IllegalStateException(path + " does not cover " + day + " yet: run GoldDimensions --date=" + day + " first");
-      }
-    }
+    Lakehouse.requireDimensionsCover(lake, day);
     Map<String, String> built = new java.util.HashMap<>(Restatement.inputVersions(lateInputs(lake)));
-    built.put("day", day.toString());
+    built.put(Restatement.DAY, day.toString());
     Pipeline p = Pipeline.create(o);
     AsOf products = AsOf.read(lake, "dim_products", "product_id", "product_key");
     AsOf stores = AsOf.read(lake, "dim_stores", "store_id", "store_key");
@@ -78,15 +67,13 @@ public class GoldFacts {
     DeltaRead lineRead = DeltaRead.latest(lines, AvroSchemas.silver("order_lines"))
         .onlyPartition(day.toString())
         .withRowGroupSplits();
-    DeltaWrite facts = DeltaWrite.to(Lakehouse.gold(lake, "fact_orders"), AvroSchemas.gold("fact_orders"))
-        .partitionedBy("order_date")
-        .withoutDictionary(SilverClean.ORDER_UNIQUE)
+    DeltaWrite facts = Lakehouse.goldTable(lake, "fact_orders")
         .replacingPartition(day.toString())
         .withRunId(runId)
         .withCommitInfo(built);
     PCollectionTuple joined = p
         .apply("ListSilverLines", SplitSource.of(lineRead.splits()))
-        .apply("JoinDimensionsAsOf", ParDo.of(new JoinLines(lineRead, facts, products, stores, payments))
+        .apply("JoinDimensionsInPlace", ParDo.of(new JoinLines(lineRead, facts, products, stores, payments))
             .withOutputTags(JoinLines.FILES, TupleTagList.of(JoinLines.SMALL_BUNDLE_ROWS)));
     facts.commit("WriteFactOrders", joined.get(JoinLines.FILES), joined.get(JoinLines.SMALL_BUNDLE_ROWS));
     return p.run();
@@ -263,17 +250,7 @@ public class GoldFacts {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("gold facts", () -> {
-      // While the options are parsed: the first Delta log and parquet file read (what the run's checks and
-      // dimensions read first), on the other core.
-      Lakehouse.WarmUp warmUp = Lakehouse.warmUp(args, lake -> {
-        DeltaTables.latestCommitInfo(Lakehouse.silver(lake, "order_lines"));
-        DeltaTables.readSmall(Lakehouse.gold(lake, "dim_stores"), AvroSchemas.gold("dim_stores"), null);
-      });
-      Options options = Jobs.batchOptions(args, Options.class);
-      warmUp.await();
-      runAndRestate(options);
-    });
+    Jobs.main("gold facts", () -> runAndRestate(Jobs.options(args, Options.class)));
   }
 
   /**
@@ -296,7 +273,7 @@ public class GoldFacts {
         gated.add(late);
         continue;
       }
-      System.out.println("gold facts: restating " + late + ": its silver lines were rebuilt after its facts");
+      Jobs.progress("gold facts", "restating " + late + ": its silver lines were rebuilt after its facts");
       o.setDate(late.toString());
       Jobs.toCompletion(run(o), "gold facts for " + late);
       built.add(late);

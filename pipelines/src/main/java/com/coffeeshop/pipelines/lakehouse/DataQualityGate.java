@@ -1,4 +1,4 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.lakehouse;
 
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.validate.DataQuality;
@@ -18,18 +18,21 @@ import org.apache.avro.generic.GenericRecord;
 public final class DataQualityGate {
   private DataQualityGate() {}
 
+  /** The commit info key of the threshold a silver day was built with: a restated day is gated with it again. */
+  public static final String GATE = "max_quarantined_percent";
+
   /** Thrown by {@link #check} when the data-quality threshold is exceeded. */
   public static class Failed extends RuntimeException {
-    Failed(String message) {
+    public Failed(String message) {
       super(message);
     }
   }
 
-  /** The day's report, one row per silver table, in {@link SilverClean#TABLES} order; empty when there is none. */
+  /** The day's report, one row per silver table, in {@link Lakehouse#SILVER_TABLES} order; empty when there is none. */
   public static List<GenericRecord> report(String lakehouse, LocalDate day) throws IOException {
     List<GenericRecord> rows = new ArrayList<>(DeltaTables.readSmall(Lakehouse.silver(lakehouse, "dq_report"),
         DataQuality.schema(), day.toString()));
-    rows.sort(Comparator.comparingInt(r -> SilverClean.TABLES.indexOf(r.get("table_name").toString())));
+    rows.sort(Comparator.comparingInt(r -> Lakehouse.SILVER_TABLES.indexOf(r.get("table_name").toString())));
     return rows;
   }
 
@@ -65,8 +68,8 @@ public final class DataQualityGate {
    * recorded); the report is printed. A day built before thresholds were recorded is gated at the default, 1 %.
    */
   public static boolean passes(String lakehouse, LocalDate day) throws IOException {
-    String threshold = DeltaTables.lastCommitWith(Lakehouse.silver(lakehouse, "dq_report"), "day", day.toString())
-        .map(info -> info.get(SilverClean.GATE)).orElse("1.0");
+    String threshold = DeltaTables.lastCommitWith(Lakehouse.silver(lakehouse, "dq_report"), Restatement.DAY, day.toString())
+        .map(info -> info.get(GATE)).orElse("1.0");
     try {
       check(lakehouse, day, Double.parseDouble(threshold));
       return true;

@@ -1,11 +1,14 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.medallion.gold;
 
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.Restatement;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.DayOptions;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.pipelines.options.TimeZoneOptions;
-import com.coffeeshop.pipelines.medallion.silver.ReferenceHistory;
-import com.coffeeshop.pipelines.medallion.silver.ReferenceRules;
+import com.coffeeshop.pipelines.medallion.reference.ReferenceHistory;
+import com.coffeeshop.pipelines.medallion.reference.ReferenceRules;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
@@ -74,26 +77,25 @@ public class GoldDimensions {
   public static PipelineResult run(Options o) {
     LocalDate day = DayOptions.day(o);
     BusinessDay days = TimeZoneOptions.businessDay(o);
-    BronzeIngest.requireZone(o.getLakehouse(), days);
+    Lakehouse.requireZone(o.getLakehouse(), days);
     String runId = LakehouseOptions.runId(o);
     String lake = o.getLakehouse();
     LocalDate through = day;
     for (Dimension d : DIMENSIONS) {
-      Optional<LocalDate> last = lastEffectiveDay(Lakehouse.gold(lake, d.table()));
+      Optional<LocalDate> last = Lakehouse.dimensionCoveredThrough(lake, d.table());
       if (last.isPresent() && last.get().isAfter(through)) {
         through = last.get();
       }
     }
     if (through.isAfter(day)) {
-      System.out.printf("gold dimensions: built through %s already; rebuilding them through %s for %s%n", through, through, day);
+      Jobs.progress("gold dimensions", "built through " + through + " already; rebuilding them through " + through
+          + " for " + day);
     }
     Pipeline p = Pipeline.create(o);
     Map<String, PCollectionView<List<GenericRecord>>> bronze = new TreeMap<>();
     for (String t : SOURCES) {
       String path = Lakehouse.bronze(lake, t);
-      if (DeltaTables.latestVersion(path).isEmpty()) {
-        throw new IllegalStateException("no bronze table at " + path + ": run BronzeIngest first");
-      }
+      Lakehouse.requireTable(path, "BronzeIngest");
       bronze.put(t, p.apply("ReadBronze_" + t, DeltaRead.latest(path, AvroSchemas.bronze(t)))
           .apply("AsList_" + t, View.asList()));
     }
@@ -119,10 +121,10 @@ public class GoldDimensions {
     for (Dimension d : DIMENSIONS) {
       Schema schema = AvroSchemas.gold(d.table());
       built.get(tags.get(d)).setCoder(AvroCoder.of(GenericRecord.class, schema))
-          .apply("Write_" + d.table(), DeltaWrite.to(Lakehouse.gold(lake, d.table()), schema)
+          .apply("Write_" + d.table(), Lakehouse.goldTable(lake, d.table())
               .withMode(DeltaWrite.Mode.OVERWRITE)
               .withRunId(runId)
-              .withCommitInfo(Map.of("effective_date", through.toString(), "day", day.toString())));
+              .withCommitInfo(Map.of(Lakehouse.DIMENSIONS_COVER, through.toString(), Restatement.DAY, day.toString())));
     }
     return p.run();
   }
@@ -176,13 +178,8 @@ public class GoldDimensions {
     }
   }
 
-  /** The last day the dimension's latest commit covered. */
-  static Optional<LocalDate> lastEffectiveDay(String path) {
-    return DeltaTables.latestCommitInfo(path).map(info -> info.get("effective_date")).map(LocalDate::parse);
-  }
-
   public static void main(String[] args) throws Exception {
     Jobs.main("gold dimensions", () -> Jobs.toCompletion(
-        run(Jobs.batchOptions(args, Options.class)), "gold dimensions"));
+        run(Jobs.options(args, Options.class)), "gold dimensions"));
   }
 }

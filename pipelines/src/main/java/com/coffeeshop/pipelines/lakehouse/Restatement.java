@@ -1,4 +1,4 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.lakehouse;
 
 import com.coffeeshop.transforms.delta.DeltaTables;
 import java.time.LocalDate;
@@ -24,6 +24,8 @@ import java.util.TreeSet;
 public final class Restatement {
   private Restatement() {}
 
+  /** The commit info key of the day a build built. */
+  public static final String DAY = "day";
   private static final String PREFIX = "input_version:";
 
   /**
@@ -48,8 +50,8 @@ public final class Restatement {
     for (String output : outputs) {
       Map<String, Map<String, String>> newestBuild = new HashMap<>();
       DeltaTables.commitInfos(output).forEach((version, info) -> {
-        if (info.containsKey("day")) {
-          newestBuild.put(info.get("day"), info);
+        if (info.containsKey(DAY)) {
+          newestBuild.put(info.get(DAY), info);
         }
       });
       newestBuild.forEach((day, info) -> inputs.keySet().forEach(label -> {

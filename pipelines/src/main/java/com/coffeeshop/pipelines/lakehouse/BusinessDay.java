@@ -1,4 +1,4 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.lakehouse;
 
 import java.io.Serializable;
 import java.time.DateTimeException;

@@ -1,4 +1,4 @@
-package com.coffeeshop.pipelines.medallion.silver;
+package com.coffeeshop.pipelines.medallion.reference;
 
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.validate.Clean;

@@ -1,4 +1,4 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.medallion.gold;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;

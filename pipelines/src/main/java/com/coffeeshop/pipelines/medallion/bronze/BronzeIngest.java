@@ -1,5 +1,8 @@
-package com.coffeeshop.pipelines.medallion;
+package com.coffeeshop.pipelines.medallion.bronze;
 
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
+import com.coffeeshop.pipelines.lakehouse.OrderBuckets;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.LakehouseOptions;
 import com.coffeeshop.pipelines.options.LandingZoneOptions;
@@ -101,13 +104,12 @@ public class BronzeIngest {
     void setTo(String value);
 
     @Description("Orders and order details are written in this many buckets of the order id (a file per bucket,"
-        + " table and day), so silver joins a day a bucket at a time, in memory, without a shuffle. Raise it when a"
-        + " bucket (a day's orders and lines over this number) is too large for a worker's memory; a day whose files"
-        + " have different numbers is joined by a shuffle instead")
-    @Default.Integer(OrderBuckets.DEFAULT_BUCKETS)
-    int getOrderBuckets();
+        + " table and day), so silver joins a day a bucket at a time, in memory, without a shuffle. Set when bronze"
+        + " is created (default " + OrderBuckets.DEFAULT_BUCKETS + "), fixed after: raise it, for days whose"
+        + " orders and lines over this number are too large for a worker's memory, by rebuilding bronze")
+    Integer getOrderBuckets();
 
-    void setOrderBuckets(int value);
+    void setOrderBuckets(Integer value);
   }
 
   /** The default of {@code --tables}: every landing-zone table. */
@@ -154,10 +156,6 @@ public class BronzeIngest {
     return bronze.getFields().stream().map(Schema.Field::name).filter(n -> !n.startsWith("_")).toList();
   }
 
-  public static String tablePath(String lakehouse, String table) {
-    return Lakehouse.bronze(lakehouse, table);
-  }
-
   public static PipelineResult run(Options o) {
     return plan(o).run();
   }
@@ -185,13 +183,14 @@ public class BronzeIngest {
           + " out (it defaults to " + latest + ") or give an earlier instant");
     }
     BusinessDay days = TimeZoneOptions.businessDay(o);
-    requireZone(o.getLakehouse(), days);
+    Lakehouse.requireZone(o.getLakehouse(), days);
+    int orderBuckets = orderBuckets(o);
     String runId = LakehouseOptions.runId(o);
     SerializableFunction<Void, DataSource> db = LandingZoneJdbc.dataSource(LandingZoneOptions.endpoint(o));
     Pipeline p = Pipeline.create(o);
     for (String table : tables) {
       Source source = SOURCES.get(table);
-      String path = tablePath(o.getLakehouse(), table);
+      String path = Lakehouse.bronze(o.getLakehouse(), table);
       Optional<Instant> stored = storedWatermark(path);
       if (stored.isPresent() && o.getFrom() != null) {
         throw new IllegalArgumentException("--from: bronze " + table + " exists and continues from its watermark "
@@ -203,33 +202,37 @@ public class BronzeIngest {
         throw new IllegalArgumentException("--to " + to + " is before bronze " + table + "'s watermark " + from
             + ": that range was ingested already");
       }
-      ingest(p, db, source, path, from, to, days, runId, started, DeltaTables.lastRun(path, WRITER), o.getOrderBuckets());
+      ingest(p, db, source, o.getLakehouse(), from, to, days, runId, started, DeltaTables.lastRun(path, WRITER),
+          orderBuckets);
     }
     return p;
   }
 
   public static void main(String[] args) throws Exception {
     Jobs.main("bronze", () -> Jobs.toCompletion(
-        run(Jobs.batchOptions(args, Options.class)), "bronze"));
+        run(Jobs.options(args, Options.class)), "bronze"));
   }
+
+  /** The commit info key of the number of buckets of the order id bronze's orders and lines are written in. */
+  static final String ORDER_BUCKETS = "order_buckets";
 
   /**
-   * Fails when bronze was partitioned by the days of another time zone than {@code days}: its partitions
-   * would not be the days asked for. Bronze records its zone with every commit.
+   * {@code --orderBuckets}, or the number bronze's orders were created with: a day's files must all be in the
+   * same buckets, so the number is fixed once the table exists.
    */
-  public static void requireZone(String lakehouse, BusinessDay days) {
-    String path = tablePath(lakehouse, "orders");
-    Optional<String> stored = zoneOf(lakehouse);
-    if (stored.isPresent() && !stored.get().equals(days.zone())) {
-      throw new IllegalArgumentException("--timeZone=" + days.zone() + ", but bronze at " + path + " is partitioned by"
-          + " the days of " + stored.get() + ": pass --timeZone=" + stored.get() + " to every step, or rebuild bronze");
+  static int orderBuckets(Options o) {
+    Optional<Integer> stored = DeltaTables.latestCommitInfo(Lakehouse.bronze(o.getLakehouse(), "orders"))
+        .map(info -> info.get(ORDER_BUCKETS)).map(Integer::valueOf);
+    if (o.getOrderBuckets() == null) {
+      return stored.orElse(OrderBuckets.DEFAULT_BUCKETS);
     }
-  }
-
-  /** The reporting time zone bronze partitions by, as its latest orders commit records it. */
-  public static Optional<String> zoneOf(String lakehouse) {
-    String path = tablePath(lakehouse, "orders");
-    return DeltaTables.latestCommitInfo(path).map(info -> info.get("time_zone"));
+    int asked = OrderBuckets.checked(o.getOrderBuckets());
+    if (stored.isPresent() && stored.get() != asked) {
+      throw new IllegalArgumentException("--orderBuckets=" + asked + ", but bronze at " + Lakehouse.bronze(o.getLakehouse(),
+          "orders") + " was created with " + stored.get() + " buckets: leave the option out, or rebuild bronze (a"
+          + " new lakehouse) with the new number");
+    }
+    return asked;
   }
 
   /** The upper bound of the last successful run, from the table's latest commit. */
@@ -237,8 +240,9 @@ public class BronzeIngest {
     return DeltaTables.latestCommitInfo(path).map(info -> info.get("watermark_to")).map(Instant::parse);
   }
 
-  private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
+  private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String lake,
       Instant from, Instant to, BusinessDay days, String runId, Instant started, long lastRun, int orderBuckets) {
+    String path = Lakehouse.bronze(lake, source.table());
     Schema schema = AvroSchemas.bronze(source.table());
     AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema);
     String name = camel(source.table());
@@ -260,23 +264,17 @@ public class BronzeIngest {
           .apply("WithTombstones" + name, Flatten.pCollections());
     }
     if (source.table().equals("products")) {
-      observe(p, db, source, Lakehouse.bronze(lakehouse(path), OBSERVATIONS), to, days, runId);
+      observe(p, db, source, lake, to, days, runId);
     }
-    // orders and order details in buckets of the order id: silver joins them a bucket at a time, without a shuffle
-    rows.apply("Write" + name, OrderBuckets.layout(source.table(), DeltaWrite.to(path, schema), orderBuckets)
-        .partitionedBy("_partition_date")
+    rows.apply("Write" + name, Lakehouse.bronzeTable(lake, source.table(), orderBuckets)
         .withRunId(runId)
         .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),
-            "source_table", source.table(), "time_zone", days.zone()))
+            "source_table", source.table(), Lakehouse.TIME_ZONE, days.zone(), ORDER_BUCKETS, String.valueOf(orderBuckets)))
         .inSequence(WRITER, lastRun));
   }
 
   /** The bronze table of observations: which version of each product a run saw still in force. */
   static final String OBSERVATIONS = "observations";
-
-  private static String lakehouse(String bronzeTablePath) {
-    return bronzeTablePath.substring(0, bronzeTablePath.lastIndexOf("/bronze/"));
-  }
 
   /**
    * Records, for every product whose current version was written before {@code to}, that this version
@@ -284,8 +282,9 @@ public class BronzeIngest {
    * saw it in force; without these, a price seen once would be unverifiable for every later sale. Rows
    * changed at or after {@code to} are in flux and left out. A few dozen rows a run.
    */
-  private static void observe(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String path,
+  private static void observe(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String lake,
       Instant to, BusinessDay days, String runId) {
+    String path = Lakehouse.bronze(lake, OBSERVATIONS);
     Schema schema = AvroSchemas.bronze(OBSERVATIONS);
     String schemaJson = schema.toString();
     final LocalDateTime toUtc = LocalDateTime.ofInstant(to, ZoneOffset.UTC);
@@ -307,8 +306,7 @@ public class BronzeIngest {
             })
             .withCoder(AvroCoder.of(GenericRecord.class, schema))
             .withOutputParallelization(false))
-        .apply("WriteObservations", DeltaWrite.to(path, schema)
-            .partitionedBy("_partition_date")
+        .apply("WriteObservations", Lakehouse.bronzeTable(lake, OBSERVATIONS, OrderBuckets.DEFAULT_BUCKETS)
             .withShards(1)
             .withRunId(runId)
             .withCommitInfo(Map.of("watermark_to", to.toString(), "source_table", source.table()))
@@ -431,7 +429,7 @@ public class BronzeIngest {
     }
   }
 
-  static Instant instant(String option, String value) {
+  public static Instant instant(String option, String value) {
     try {
       return Instant.parse(value);
     } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
-package com.coffeeshop.pipelines.medallion.silver;
+package com.coffeeshop.pipelines.medallion.reference;
 
-import com.coffeeshop.pipelines.medallion.BusinessDay;
+import com.coffeeshop.pipelines.lakehouse.BusinessDay;
 import com.coffeeshop.transforms.validate.Rejected;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class ReferenceHistory {
     versions.sort(Comparator.comparing(ReferenceHistory::changedAt).thenComparing(Object::toString));
   }
 
-  static long changedAt(GenericRecord bronze) {
+  public static long changedAt(GenericRecord bronze) {
     return (Long) bronze.get("_changed_at");
   }
 
