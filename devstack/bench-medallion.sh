@@ -16,6 +16,10 @@
 #       steps one JVM each, then in one JVM (DailyBatch), alternately, N times (default 3) per runner config;
 #       the medians of both. --orders makes the day that many orders instead (database coffeeshop_day<N>):
 #       `tiny --orders 50000 --repeat 1 direct` is the DirectRunner's 50,000-order day, checks on.
+#   devstack/bench-medallion.sh restate [--repeat N] [runner-config…]
+#       A run that restates a late day: day 1 (400 orders) is built, then 20 orders of day 1 arrive late with day 2's
+#       400 (database coffeeshop_restate, built on first use); the next run's silver and facts build day 2 and
+#       restate day 1. That run's steps, one JVM each, and in one JVM (DailyBatch); medians of N (default 3).
 #   devstack/bench-medallion.sh history [--orders-per-day N] [runner-config]
 #       31 days of N orders a day (default 20000) in database coffeeshop_hist, bronze once, then silver → gold
 #       day by day; the first and the last day run 3 times and the medians give the cost of a day after 30 days
@@ -192,6 +196,57 @@ case "$MODE" in
         run_batch "$config" "$LOG" "${BRONZE[@]}" --date="$DAY" | sed "s/^/run$run one-jvm /" | tee -a "$RESULTS"
       done
       echo "== $config, day $DAY ($ORDERS orders), median of $REPEAT runs (start-up included) =="
+      for how in steps one-jvm; do
+        printf '  %-8s' "$how"
+        for step in BronzeIngest SilverClean GoldDimensions GoldFacts batch; do
+          printf '  %s %5.1f s' "$step" "$(awk -v h="$how" -v s="$step" '$2 == h && $3 == s {print $4}' "$RESULTS" | median)"
+        done
+        echo
+      done
+    done
+    ;;
+  restate)
+    REPEAT=3
+    if [ "${1:-}" = --repeat ]; then REPEAT="$2"; shift 2; fi
+    CONFIGS=("$@")
+    [ $# -eq 0 ] && CONFIGS=(flink-local spark-local)
+    DB=coffeeshop_restate
+    D1=2026-10-01 D2=2026-10-02
+    M=(mariadb -h127.0.0.1 -P"$COFFEE_DB_PORT" -ucoffee_admin -p"$COFFEE_DB_ADMIN_PASSWORD" -N -B "$DB")
+    devstack/coffee db-init --db-name "$DB" >/dev/null
+    if [ "$("${M[@]}" -e "SELECT COUNT(*) FROM orders")" -ne 820 ]; then
+      echo "[bench] building $DB: 400 orders on $D1, 400 on $D2, 20 of $D1 written with $D2's…" >&2
+      orders_in_the_past 820
+      # day 1 (UTC+7): 01:00 to 23:00 there; the first 400 written at the end of day 1, the rest at the end of day 2
+      "${M[@]}" -e "SET @n := 0; UPDATE orders SET \`timestamp\` = TIMESTAMP('$D1') - INTERVAL 6 HOUR
+          + INTERVAL (CRC32(id) % 79200) SECOND + INTERVAL IF((@n := @n + 1) > 420, 1, 0) DAY ORDER BY id;
+        UPDATE orders SET changed_at = IF(\`timestamp\` < '$D1 17:00' AND id <= (SELECT id FROM (SELECT id FROM orders
+          ORDER BY id LIMIT 1 OFFSET 399) x), '$D1 20:00', '$D2 20:00');
+        UPDATE order_details d JOIN orders o ON o.id = d.order_id SET d.changed_at = o.changed_at;"
+    fi
+    devstack/run-pipeline --build "${CONFIGS[@]}"
+    for config in "${CONFIGS[@]}"; do
+      LAKE="$REPO/.local/bench-lakehouse-restate-$config"
+      LOG="$REPO/.local/bench-medallion-restate-$config.log"
+      RESULTS="$REPO/.local/bench-medallion-restate-$config.txt"
+      : > "$RESULTS"
+      BRONZE=(--dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$DB" --lakehouse="$LAKE" --settleMinutes=0)
+      day1() {  # day 1 built from what was written by its end
+        rm -rf "$LAKE"
+        run_step "$config" "$LOG" BronzeIngest "${BRONZE[@]}" --to="${D1}T21:00:00Z" >/dev/null
+        run_day "$config" "$LAKE" "$D1" "$LOG" >/dev/null
+      }
+      for run in $(seq 1 "$REPEAT"); do
+        echo "[bench] $config: day 2 restating day 1, one JVM per step then one JVM, run $run of $REPEAT" >&2
+        day1
+        { run_step "$config" "$LOG" BronzeIngest "${BRONZE[@]}"; run_day "$config" "$LAKE" "$D2" "$LOG"; } \
+          | awk -v r="run$run" '{print r, "steps", $0; if ($1 != "total") s += $2} END {print r, "steps batch", s}' \
+          | tee -a "$RESULTS"
+        grep -q "restating $D1" "$LOG" || { echo "[bench] day 1 was not restated; see $LOG" >&2; exit 1; }
+        day1
+        run_batch "$config" "$LOG" "${BRONZE[@]}" --date="$D2" | sed "s/^/run$run one-jvm /" | tee -a "$RESULTS"
+      done
+      echo "== $config, day $D2 restating $D1, median of $REPEAT runs (start-up included) =="
       for how in steps one-jvm; do
         printf '  %-8s' "$how"
         for step in BronzeIngest SilverClean GoldDimensions GoldFacts batch; do

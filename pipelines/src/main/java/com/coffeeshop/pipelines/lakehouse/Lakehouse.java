@@ -36,9 +36,6 @@ public final class Lakehouse {
    */
   public static final long ORDER_LINE_ROW_GROUP_BYTES = 4L << 20;
 
-  /** An order's columns that differ on nearly every row of orders, lines and facts: no parquet dictionary. */
-  private static final String[] ORDER_UNIQUE_COLUMNS = {"order_id", "order_ts"};
-
   /** The commit info key of the reporting time zone bronze partitions by. */
   public static final String TIME_ZONE = "time_zone";
   /** The commit info key of the last day the gold dimensions cover. */
@@ -71,22 +68,17 @@ public final class Lakehouse {
         .partitionedBy(BRONZE_PARTITION), orderBuckets);
   }
 
-  /** The write of a silver table: partitioned by its day (see {@link #SILVER_PARTITIONS}), order tables laid out for gold. */
+  /** The write of a silver table: partitioned by its day (see {@link #SILVER_PARTITIONS}), its lines laid out for gold. */
   public static DeltaWrite silverTable(String root, String table) {
     DeltaWrite write = DeltaWrite.to(silver(root, table), AvroSchemas.silver(table))
         .partitionedBy(SILVER_PARTITIONS.get(table));
-    return switch (table) {
-      case "orders" -> write.withoutDictionary(ORDER_UNIQUE_COLUMNS);
-      case "order_lines" -> write.withoutDictionary(ORDER_UNIQUE_COLUMNS).withRowGroupBytes(ORDER_LINE_ROW_GROUP_BYTES);
-      default -> write;
-    };
+    return table.equals("order_lines") ? write.withRowGroupBytes(ORDER_LINE_ROW_GROUP_BYTES) : write;
   }
 
   /** The write of a gold table: the facts by order day, the dimensions whole. */
   public static DeltaWrite goldTable(String root, String table) {
     DeltaWrite write = DeltaWrite.to(gold(root, table), AvroSchemas.gold(table));
-    return table.equals("fact_orders") ? write.partitionedBy("order_date").withoutDictionary(ORDER_UNIQUE_COLUMNS)
-        : write;
+    return table.equals("fact_orders") ? write.partitionedBy("order_date") : write;
   }
 
   /**

@@ -35,8 +35,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * The training run of a runner jar's class-data archive (JDK Application Class-Data Sharing), run by the
  * build ({@code mvn package -P bundle}) under {@code -XX:DumpLoadedClassList}: the classes it loads are
- * archived, and every later JVM on that jar maps them instead of loading them one by one from the jar. A
- * batch step's JVM starts about 2 s sooner (see the README's benchmarks).
+ * archived, and every later JVM on that jar maps them instead of loading them one by one from the jar (see
+ * docs/benchmarks.md for what that saves).
  *
  * <p>So it does what the batch steps do, small, on the runner its options name, in a temporary lakehouse:
  * writes a partitioned Delta table, commits up to its first checkpoint, reads it back, joins it with a

@@ -121,7 +121,12 @@ public class DailyBatch {
       }
       double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
       took.put(step, seconds);
-      Jobs.result(new LinkedHashMap<>(Map.of("job", "daily batch", "step", step.option, "status", "ok", "seconds", seconds)));
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("job", "daily batch");
+      result.put("step", step.option);
+      result.put("status", "ok");
+      result.put("seconds", seconds);
+      Jobs.result(result);
     }
     return took;
   }

@@ -288,33 +288,6 @@ class DeltaWriteReadTest {
   }
 
   @Test
-  void columnsWrittenWithoutDictionaryAreReadBackTheSameAndOnlyTheyArePlain() throws Exception {
-    List<GenericRecord> many = new ArrayList<>();
-    for (int i = 0; i < 3000; i++) {
-      many.add(row(DAY, i % 7, 1_000_000L + i));
-    }
-    Pipeline p = pipeline();
-    p.apply(Create.of(many).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
-        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").withoutDictionary("revenue"));
-    p.run().waitUntilFinish();
-    assertThat(DeltaTables.readSmall(table(), SCHEMA, null).stream().map(DeltaWriteReadTest::text).sorted().toList(),
-        is(expectedText(many).stream().sorted().toList()));
-    for (AddFile f : DeltaTables.log(table()).update().getAllFiles()) {
-      try (org.apache.parquet.hadoop.ParquetFileReader footer = org.apache.parquet.hadoop.ParquetFileReader.open(
-          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(table(), f.getPath()),
-              new org.apache.hadoop.conf.Configuration()))) {
-        for (var chunk : footer.getFooter().getBlocks().get(0).getColumns()) {
-          boolean dictionary = chunk.getEncodings().stream().anyMatch(org.apache.parquet.column.Encoding::usesDictionary);
-          assertThat(chunk.getPath() + " in " + f.getPath() + ": " + chunk.getEncodings(), dictionary,
-              is(!chunk.getPath().toDotString().equals("revenue")));
-        }
-      }
-    }
-    Exception e = assertThrows(IllegalArgumentException.class, () -> DeltaWrite.to(table(), SCHEMA).withoutDictionary("revenu"));
-    assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("no column revenu in the schema of " + table()));
-  }
-
-  @Test
   void smallBundlesAreGatheredIntoAtMostOneFilePerShardAndPartition() {
     List<GenericRecord> many = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {

@@ -118,8 +118,7 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
 
   /**
    * The bronze columns the rules read (and a quarantined row shows): the source columns and the version's
-   * change time. Bronze's lineage columns stay behind, so the rows shuffled by order id are about half as
-   * large.
+   * change time. Bronze's lineage columns are not decoded.
    */
   private static final Map<String, List<String>> INPUT_COLUMNS = Map.of(
       "orders", List.of("id", "timestamp", "store_id", "payment_method_id", "customer_id", "_changed_at"),
