@@ -9,8 +9,10 @@
 # later; the job stopped while a full batch of orders is committed, then started; Kafka restarted;
 # Redis restarted empty; MariaDB restarted; the job killed while Redis hangs (SIGSTOP), half a
 # fault's orders read but none of their effects done (Flink and Spark; on Spark with local[4], so
-# free task slots let Spark read on). Default load: 500 orders per fault (2,750 in all), 20
-# orders/s, 20 % eligible. Starts what it needs (services.sh up, kafka.sh up); leaves them running.
+# free task slots let Spark read on); MariaDB down for 90 s, longer than the job's 60 s retry budget, while
+# a fault's orders wait in Kafka (Flink and Spark; the committed offsets must reach the log's end within a
+# minute of its return). Default load: 500 orders per fault (3,250 in all), 20 orders/s, 20 % eligible.
+# Starts what it needs (services.sh up, kafka.sh up); leaves them running.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -45,6 +47,7 @@ echo "[chaos] $CONFIG: $PER_FAULT orders per fault at $RATE orders/s on $(nproc)
 status=0
 "${MVN[@]}" -pl system-tests "${PROFILE[@]}" test-compile surefire:test -Dtest=SuggestionChaosTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Dchaos.ordersPerFault="$PER_FAULT" -Dchaos.ordersPerSecond="$RATE" \
+  -Dchaos.retryBudgetSeconds=60 -Dchaos.outageSeconds=90 \
   ${SEED:+-Dchaos.seed="$SEED"} >"$LOG" 2>&1 || status=$?
 grep '^\[chaos\]' "$LOG" || true
 grep -E 'Tests run:|FAIL|AssertionError' "$LOG" | tail -5

@@ -3,15 +3,17 @@
 # bundled runner jar, devstack/run-pipeline) under Java Flight Recorder, then prints where the CPU
 # samples went, by kind of work, and the hottest frames.
 #
-#   devstack/profile-step.sh <Step> <runner-config> --lakehouse=… --date=…
-#   e.g. devstack/profile-step.sh SilverClean flink-local --lakehouse=$PWD/.local/bench-lakehouse-flink-local --date=2026-12-03
+#   devstack/profile-step.sh <MainClass> <runner-config> --lakehouse=… --date=…
+#   e.g. devstack/profile-step.sh com.coffeeshop.pipelines.medallion.silver.SilverClean flink-local \
+#          --lakehouse=$PWD/.local/bench-lakehouse-flink-local --date=2026-12-03
 #
 # The recording stays in .local/profile-<Step>-<config>.jfr (open it in JDK Mission Control for more).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
-STEP="${1:?usage: profile-step.sh <Step> <runner-config> [pipeline options…]}"
-CONFIG="${2:?usage: profile-step.sh <Step> <runner-config> [pipeline options…]}"
+MAIN="${1:?usage: profile-step.sh <MainClass> <runner-config> [pipeline options…]}"
+CONFIG="${2:?usage: profile-step.sh <MainClass> <runner-config> [pipeline options…]}"
+STEP="${MAIN##*.}"
 shift 2
 command -v jfr >/dev/null || { echo "[profile] needs the JDK's jfr tool on PATH" >&2; exit 2; }
 mkdir -p .local
@@ -24,7 +26,7 @@ start=$(date +%s.%N)
 # Without the class-data archive: JFR with it crashes JDK 17.0.15 (SIGSEGV in
 # KlassFactory::check_shared_class_file_load_hook, see docs/facts.md).
 COFFEE_CLASS_ARCHIVE=0 COFFEE_PREBUILT=1 COFFEE_JAVA_OPTS="-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true" \
-  devstack/run-pipeline "com.coffeeshop.pipelines.medallion.$STEP" "$CONFIG" "$@" >"$LOG" 2>&1 \
+  devstack/run-pipeline "$MAIN" "$CONFIG" "$@" >"$LOG" 2>&1 \
   || { echo "[profile] $STEP failed; its log: $LOG" >&2; tail -5 "$LOG" >&2; exit 1; }
 echo "$STEP on $CONFIG: $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s wall (JFR on)"
 jfr print --events jdk.ExecutionSample --stack-depth 64 "$JFR" | python3 -c '

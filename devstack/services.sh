@@ -6,6 +6,7 @@
 #   devstack/services.sh down     stop what `up` started
 #   devstack/services.sh restart mariadb|redis   stop one service and start it again (fault tests;
 #                                 Redis comes back empty, as it has no persistence here)
+#   devstack/services.sh stop mariadb|redis      stop one service (an outage, for fault tests; `up` ends it)
 #   devstack/services.sh freeze|thaw redis   hang Redis (SIGSTOP) and let it go on (SIGCONT) (fault tests: open
 #                                 connections stay open and every call times out, as with a hung server)
 #   devstack/services.sh status   say what runs and where
@@ -167,6 +168,13 @@ case "${1:-}" in
       *) echo "usage: $0 restart mariadb|redis" >&2; exit 2 ;;
     esac
     ;;
+  stop)
+    case "${2:-}" in
+      mariadb) stop_pidfile MariaDB "$DB_DIR/mysqld.pid"; rm -f "$DB_DIR/daemon.pid" ;;
+      redis) stop_pidfile Redis "$REDIS_DIR/redis.pid" ;;
+      *) echo "usage: $0 stop mariadb|redis" >&2; exit 2 ;;
+    esac
+    ;;
   freeze|thaw)
     [ "${2:-}" = redis ] || { echo "usage: $0 $1 redis" >&2; exit 2; }
     pid_alive "$REDIS_DIR/redis.pid" || die "Redis does not run; start it with: $0 up"
@@ -181,5 +189,5 @@ case "${1:-}" in
     if pid_alive "$REDIS_DIR/redis.pid"; then echo "redis    running  127.0.0.1:$REDIS_PORT  pid $(cat "$REDIS_DIR/redis.pid")"; else echo "redis    stopped"; fi
     ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|restart mariadb|redis|freeze redis|thaw redis|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|restart mariadb|redis|stop mariadb|redis|freeze redis|thaw redis|status|env" >&2; exit 2 ;;
 esac

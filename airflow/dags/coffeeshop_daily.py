@@ -3,14 +3,16 @@
 bronze → silver (with its data-quality gate) → gold dimensions → gold facts, each step one
 ``BeamRunJavaPipelineOperator`` running the pipelines' bundled jar on the runner chosen by the
 ``runner_config`` param (a file of ``runner-configs/``: direct, flink-local, flink-cluster,
-spark-local, spark-cluster), with no code change; then the day's KPI report (HTML with PNG charts)
-from the gold tables, written by ``coffee kpi-report`` of the operator tools' jar.
+spark-local, spark-cluster), with no code change; then the reconciliation of the day's gold facts with
+MySQL's own lines (``coffee reconcile``: fails naming the day and the lines on any difference), and the
+day's KPI report (HTML with PNG charts) from the gold tables (``coffee kpi-report``), both from the
+operator tools' jar.
 
 Each run is one day of the chain's time zone (``COFFEESHOP_TIME_ZONE``): its data interval is that
 day, midnight to midnight, and that day is passed to every layer after bronze as ``--date`` (not
 ``ds``, which is the UTC date). The run starts when the day ends, and its first task waits 30 more
 minutes (``COFFEESHOP_SETTLE_WAIT_MINUTES``), so the day's last rows have settled into bronze
-(``settle_minutes``, 10, is below those 30).
+(``settle_minutes``, 1, is below those 30; bronze also never reads past a transaction still open).
 Bronze always ingests what MySQL changed since its stored watermark, up to ``settle_minutes`` before
 now, so a backfill finds bronze already holding its day. Silver and gold for a day are computed from
 bronze's whole history, so days can run in any order, again, or late, with the same tables; rows that
@@ -159,6 +161,19 @@ def step_jvm_options(jar: str, job_class: str) -> str:
     return " ".join(flags)
 
 
+def run_tool(*args: str, env: dict | None = None) -> str:
+    """``coffee <args>`` from the operator tools' jar; fails with the tool's own error."""
+    if not TOOLS_JAR.is_file():
+        raise FileNotFoundError(f"{TOOLS_JAR} is missing: build it with mvn install -DskipTests -P bundle,"
+                                " or point COFFEESHOP_TOOLS_JAR at it")
+    run = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(TOOLS_JAR), *args],
+                         capture_output=True, text=True, env={**os.environ, **(env or {})})
+    print(run.stdout)
+    if run.returncode != 0:
+        raise RuntimeError(f"coffee {args[0]} exited {run.returncode}: {run.stderr[-4000:]}")
+    return run.stdout
+
+
 class MedallionStep(BeamRunJavaPipelineOperator):
     """One medallion pipeline on the runner of the run's ``runner_config`` param."""
 
@@ -204,8 +219,9 @@ with DAG(
     params={
         "runner_config": Param(os.environ.get("COFFEESHOP_RUNNER_CONFIG", "direct"), type="string",
                                enum=CONFIGS or ["direct"], description="a file of runner-configs/"),
-        "settle_minutes": Param(10, type="integer", minimum=0,
-                                description="bronze reads MySQL up to this many minutes before now (open transactions)"),
+        "settle_minutes": Param(1, type="integer", minimum=0,
+                                description="bronze reads MySQL up to this many minutes before the database's clock"
+                                            " (and never past a transaction still open)"),
         "max_quarantined_percent": Param(1.0, type="number", minimum=0, maximum=100,
                                          description="the silver gate: largest quarantined share of a table"),
     },
@@ -231,19 +247,21 @@ with DAG(
     dimensions = MedallionStep(task_id="gold_dimensions", job="gold.GoldDimensions", pipeline_options=dict(day))
     facts = MedallionStep(task_id="gold_facts", job="gold.GoldFacts", pipeline_options=dict(day))
 
+    @task(task_id="reconcile")
+    def reconcile(data_interval_start=None) -> str:
+        """The day's gold facts against MySQL's own lines of that day (as the batch user): fails naming the day and
+        the differing lines. An operator tool in the tools' jar, not a pipeline."""
+        conn = BaseHook.get_connection(CONNECTION)
+        return run_tool("reconcile", "--lakehouse", LAKEHOUSE, "--date", chain_day(data_interval_start),
+                        "--db-host", conn.host, "--db-port", str(conn.port or 3306), "--db-name", conn.schema,
+                        "--db-user", conn.login, "--db-password-env", PASSWORD_ENV,
+                        env={PASSWORD_ENV: conn.password or ""})
+
     @task(task_id="kpi_report")
     def kpi_report(data_interval_start=None) -> str:
         """The day's KPI page from the gold tables (an operator tool in the tools' jar, not a pipeline)."""
         ds = chain_day(data_interval_start)
-        if not TOOLS_JAR.is_file():
-            raise FileNotFoundError(f"{TOOLS_JAR} is missing: build it with mvn install -DskipTests -P bundle,"
-                                    " or point COFFEESHOP_TOOLS_JAR at it")
-        run = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(TOOLS_JAR),
-                              "kpi-report", "--lakehouse", LAKEHOUSE, "--date", ds, "--out", REPORTS],
-                             capture_output=True, text=True)
-        print(run.stdout)
-        if run.returncode != 0:
-            raise RuntimeError(f"kpi-report exited {run.returncode}: {run.stderr[-2000:]}")
+        run_tool("kpi-report", "--lakehouse", LAKEHOUSE, "--date", ds, "--out", REPORTS)
         return str(Path(REPORTS) / f"kpi-{ds}.html")
 
-    settled >> bronze >> silver >> dimensions >> facts >> kpi_report()
+    settled >> bronze >> silver >> dimensions >> facts >> reconcile() >> kpi_report()

@@ -73,12 +73,14 @@ def dimensions() -> dict[str, list[tuple]]:
 
 
 def test_the_dag_imports_with_its_tasks_in_order(dag):
-    assert sorted(dag.task_ids) == ["bronze", "day_settled", "gold_dimensions", "gold_facts", "kpi_report", "silver"]
+    assert sorted(dag.task_ids) == ["bronze", "day_settled", "gold_dimensions", "gold_facts", "kpi_report", "reconcile",
+                                    "silver"]
     assert dag.get_task("day_settled").downstream_task_ids == {"bronze"}
     assert dag.get_task("bronze").downstream_task_ids == {"silver"}
     assert dag.get_task("silver").downstream_task_ids == {"gold_dimensions"}
     assert dag.get_task("gold_dimensions").downstream_task_ids == {"gold_facts"}
-    assert dag.get_task("gold_facts").downstream_task_ids == {"kpi_report"}
+    assert dag.get_task("gold_facts").downstream_task_ids == {"reconcile"}
+    assert dag.get_task("reconcile").downstream_task_ids == {"kpi_report"}
     assert set(dag.params.get_param("runner_config").schema["enum"]) >= {"direct", "flink-local", "spark-local", "flink-cluster",
                                                                "spark-cluster"}
     for task in dag.tasks:
@@ -87,9 +89,10 @@ def test_the_dag_imports_with_its_tasks_in_order(dag):
 
 
 def java_launch(config: str, job_class: str) -> dict:
-    """What devstack/run-pipeline gets from the Java reader (RunnerConfig): BUNDLE, JAR, JVM_FLAGS and JOB_ARGS."""
+    """What devstack/run-pipeline starts a job with, from the Java reader (RunnerConfig): BUNDLE, JAR, JVM_FLAGS with
+    CLASS_ARCHIVE, and JOB_ARGS."""
     script = ('eval "$(java -Dcoffee.runnerConfigs="$0" -Dcoffee.jarDir="$1" -cp "$2"'
-              ' com.coffeeshop.pipelines.launch.RunnerConfig "$3" "$4")";'
+              ' com.coffeeshop.pipelines.launch.RunnerConfig "$3" "$4")"; JVM_FLAGS+=("${CLASS_ARCHIVE[@]}");'
               ' printf "%s\\n" "$BUNDLE" "$JAR" "${#JVM_FLAGS[@]}" "${JVM_FLAGS[@]}" "${JOB_ARGS[@]}"')
     out = subprocess.run(["bash", "-c", script, str(REPO / "runner-configs"), str(JAR_DIR),
                           str(REPO / "pipelines" / "target" / "classes"), config, job_class],
@@ -146,8 +149,8 @@ def test_a_step_starts_with_its_jars_class_data_archive_and_without_a_stale_one(
 
 def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_zone):
     states = run(dag)
-    assert states == {"day_settled": "success", "bronze": "success", "silver": "success", "gold_dimensions": "success", "gold_facts": "success",
-                      "kpi_report": "success"}
+    assert states == {"day_settled": "success", "bronze": "success", "silver": "success", "gold_dimensions": "success",
+                      "gold_facts": "success", "reconcile": "success", "kpi_report": "success"}
     facts = facts_of_the_day()
     orders, lines, revenue = sql(landing_zone, "SELECT COUNT(DISTINCT o.id), COUNT(*), SUM(d.subtotal) FROM orders o"
                                  f" JOIN order_details d ON d.order_id = o.id WHERE DATE(o.`timestamp`) = '{DAY}'")[0]
@@ -166,6 +169,24 @@ def test_a_run_fills_gold_with_the_day_and_a_rerun_changes_nothing(dag, landing_
     assert run(dag)["gold_facts"] == "success"
     assert facts_of_the_day() == facts
     assert dimensions() == before
+
+
+def test_the_reconciliation_fails_the_run_on_a_change_the_batch_cannot_have_seen(dag, landing_zone):
+    """A writer that backdates the capture column slips a change behind bronze's watermark: the run's steps all
+    succeed on what they read, and the reconciliation against MySQL fails the run, naming the line."""
+    assert run(dag)["reconcile"] == "success"
+    order, product = sql(landing_zone, "SELECT d.order_id, d.product_id FROM order_details d JOIN orders o"
+                                       f" ON o.id = d.order_id WHERE DATE(o.`timestamp`) = '{DAY}' LIMIT 1")[0]
+    sql(landing_zone, f"UPDATE order_details SET quantity = quantity + 1, changed_at = '2020-01-01'"
+                      f" WHERE order_id = '{order}' AND product_id = '{product}'")
+    try:
+        states = run(dag)
+        assert states["gold_facts"] == "success"
+        assert states["reconcile"] in ("failed", "up_for_retry")
+        assert states["kpi_report"] not in ("success", "running")
+    finally:
+        sql(landing_zone, f"UPDATE order_details SET quantity = quantity - 1, changed_at = '2020-01-01'"
+                          f" WHERE order_id = '{order}' AND product_id = '{product}'")
 
 
 def test_a_failing_quality_gate_stops_the_day(dag, landing_zone):

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BenchLatencyCommand.class,
       LakehouseSummaryCommand.class,
       GoldChecksumCommand.class,
+      ReconcileCommand.class,
       KpiReportCommand.class,
       LiveCommand.class,
       WarmCacheCommand.class,

@@ -36,6 +36,13 @@ public final class Lakehouse {
    */
   public static final long ORDER_LINE_ROW_GROUP_BYTES = 4L << 20;
 
+  /**
+   * The day an entity's first captured version is valid from, in silver's snapshots and gold's dimensions: the
+   * start of time, so that orders of any past day (a first import of history) find their store, product and
+   * payment method. See {@code ReferenceHistory}.
+   */
+  public static final LocalDate HISTORY_START = LocalDate.EPOCH;
+
   /** The commit info key of the reporting time zone bronze partitions by. */
   public static final String TIME_ZONE = "time_zone";
   /** The commit info key of the last day the gold dimensions cover. */

@@ -168,9 +168,10 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
 
   /**
    * For launch scripts, to {@code eval}: the bundle, its jar (in {@code -Dcoffee.jarDir}, default
-   * {@code pipelines/target}), the JVM flags (the jar's class-data archive included when it is there) and the
-   * config's arguments, as shell variables ({@code BUNDLE}, {@code JAR}, and the arrays {@code JVM_FLAGS} and
-   * {@code JOB_ARGS}), each value quoted. Exit code 2, with the reason, for an unknown or broken config.
+   * {@code pipelines/target}), the JVM flags, the jar's class-data archive flag (none when the build made no
+   * archive) and the config's arguments, as shell variables ({@code BUNDLE}, {@code JAR}, and the arrays
+   * {@code JVM_FLAGS}, {@code CLASS_ARCHIVE} and {@code JOB_ARGS}), each value quoted. Exit code 2, with the
+   * reason, for an unknown or broken config.
    *
    * <pre>usage: RunnerConfig &lt;name|path.conf&gt; &lt;MainClass&gt;</pre>
    */
@@ -182,16 +183,19 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
     try {
       RunnerConfig c = load(argv[0]);
       Path jar = jar(Path.of(System.getProperty("coffee.jarDir", "pipelines/target")), c.bundle());
-      List<String> flags = new ArrayList<>(jvmFlags(argv[1]));
-      flags.addAll(classArchiveFlags(jar));
       System.out.println("BUNDLE=" + quoted(c.bundle()));
       System.out.println("JAR=" + quoted(jar.toString()));
-      System.out.println("JVM_FLAGS=(" + flags.stream().map(RunnerConfig::quoted).collect(Collectors.joining(" ")) + ")");
-      System.out.println("JOB_ARGS=(" + c.args().stream().map(RunnerConfig::quoted).collect(Collectors.joining(" ")) + ")");
+      System.out.println("JVM_FLAGS=(" + shellWords(jvmFlags(argv[1])) + ")");
+      System.out.println("CLASS_ARCHIVE=(" + shellWords(classArchiveFlags(jar)) + ")");
+      System.out.println("JOB_ARGS=(" + shellWords(c.args()) + ")");
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
     }
+  }
+
+  private static String shellWords(List<String> values) {
+    return values.stream().map(RunnerConfig::quoted).collect(Collectors.joining(" "));
   }
 
   /** A value as one shell word, in single quotes. */

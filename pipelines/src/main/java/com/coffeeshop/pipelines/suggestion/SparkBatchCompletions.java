@@ -3,6 +3,9 @@ package com.coffeeshop.pipelines.suggestion;
 import com.coffeeshop.transforms.cdc.SafeOffsetCommits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.spark.streaming.api.java.JavaBatchInfo;
@@ -13,8 +16,10 @@ import org.apache.spark.streaming.api.java.JavaStreamingListenerBatchCompleted;
 /**
  * Tells {@link SafeOffsetCommits} which Spark micro-batches have had all their effects: each batch that
  * completed with every output operation done, right after the previous one, moves the gate to its
- * batch time; a batch with a failed output operation, or a batch that never completed, halts commits
- * for the rest of the JVM's life.
+ * batch time. A batch with a failed output operation (an effect that failed for good), or a batch that never
+ * completed, stops the gate where it is and fails the job ({@link #failure}): Spark would go on with the next
+ * batches, whose completions must not carry the gate past the failed one, so the job ends for its supervisor to
+ * restart it from the last safe commit.
  *
  * <p>Why the batch time: Spark generates the batch of time T no earlier than T and reads its records
  * then, and it runs batches' jobs one after the other, in order ({@code spark.streaming.concurrentJobs}
@@ -26,11 +31,18 @@ import org.apache.spark.streaming.api.java.JavaStreamingListenerBatchCompleted;
  * <p>Only loaded when the runner is Spark: Spark's classes are on the classpath only then.
  */
 final class SparkBatchCompletions extends JavaStreamingListener {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkBatchCompletions.class);
   private final long intervalMillis;
   private long lastCompletedMillis = -1;
+  private final CompletableFuture<String> failure = new CompletableFuture<>();
 
   SparkBatchCompletions(long intervalMillis) {
     this.intervalMillis = intervalMillis;
+  }
+
+  /** Completes, with the reason, when a batch failed or never completed: the job must end. */
+  CompletableFuture<String> failure() {
+    return failure;
   }
 
   /**
@@ -56,12 +68,14 @@ final class SparkBatchCompletions extends JavaStreamingListener {
     }
   }
 
-  /** Adds the listener to the options the SparkRunner reads when it creates the streaming context. */
-  static void reportTo(PipelineOptions options) {
+  /** Adds a listener to the options the SparkRunner reads when it creates the streaming context. */
+  static SparkBatchCompletions reportTo(PipelineOptions options) {
     SparkContextOptions spark = options.as(SparkContextOptions.class);
     List<JavaStreamingListener> listeners = new ArrayList<>(spark.getListeners());
-    listeners.add(new SparkBatchCompletions(spark.getBatchIntervalMillis()));
+    SparkBatchCompletions completions = new SparkBatchCompletions(spark.getBatchIntervalMillis());
+    listeners.add(completions);
     spark.setListeners(listeners);
+    return completions;
   }
 
   @Override
@@ -70,9 +84,9 @@ final class SparkBatchCompletions extends JavaStreamingListener {
     long batchMillis = batch.batchTime().milliseconds();
     String problem = problem(batch, lastCompletedMillis, intervalMillis);
     lastCompletedMillis = batchMillis;
-    if (problem != null) {
-      SafeOffsetCommits.halt(problem);
-    } else {
+    if (problem != null && failure.complete(problem)) {
+      LOG.error("Kafka offsets are no longer committed: {}. The job ends, to be restarted from its last commit", problem);
+    } else if (!failure.isDone()) {
       SafeOffsetCommits.effectsDoneUpTo(batchMillis);
     }
   }

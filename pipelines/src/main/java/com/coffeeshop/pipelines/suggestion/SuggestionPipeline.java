@@ -22,6 +22,7 @@ import com.coffeeshop.transforms.suggest.SuggestProduct;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -140,6 +141,13 @@ public class SuggestionPipeline {
 
     void setSuggestionQuantity(int value);
 
+    @Description("How long a MySQL or Redis call that cannot reach its server is retried before its bundle fails and"
+        + " the runner replays it from the last safe point (seconds)")
+    @Default.Integer(60)
+    int getEffectRetrySeconds();
+
+    void setEffectRetrySeconds(int value);
+
     @Description("Pick strategy: hash-rank (default), or the class name of a PickStrategy")
     @Default.String("hash-rank")
     String getPickStrategy();
@@ -158,19 +166,29 @@ public class SuggestionPipeline {
   static final ObjectMapper JSON = new ObjectMapper();
 
   public static PipelineResult run(Options options) {
+    return start(options).result();
+  }
+
+  /**
+   * A started job: its result, and, on Spark, the failure of a micro-batch (an effect that failed for good), which
+   * must end the job: Spark would go on with the next batches.
+   */
+  record Running(PipelineResult result, CompletableFuture<String> batchFailure) {}
+
+  static Running start(Options options) {
     validate(options);
     options.setStreaming(true);
-    RedisEndpoint redis = new RedisEndpoint(options.getRedisHost(), options.getRedisPort());
-    JdbcEndpoint db = LandingZoneOptions.endpoint(options).requirePassword();
+    Duration budget = Duration.ofSeconds(options.getEffectRetrySeconds());
+    RedisEndpoint redis = new RedisEndpoint(options.getRedisHost(), options.getRedisPort()).withRetryBudget(budget);
+    JdbcEndpoint db = LandingZoneOptions.endpoint(options).withRetryBudget(budget).requirePassword();
     Duration ttl = Duration.ofMillis(options.getCacheTtlMillis());
     DiscountRule discount = new DiscountRule(options.getDiscountPercent(), options.getSuggestionQuantity());
 
     // Spark finalizes a read before its records' effects, and reads on while they run: its commits wait
     // for Spark's own batch-completed events (SafeOffsetCommits explains the runners' differences).
     boolean commitsWaitForBatches = onSpark(options);
-    if (commitsWaitForBatches) {
-      SparkBatchCompletions.reportTo(options);
-    }
+    CompletableFuture<String> batchFailure = commitsWaitForBatches
+        ? SparkBatchCompletions.reportTo(options).failure() : new CompletableFuture<>();
     Pipeline p = Pipeline.create(options);
 
     PCollectionTuple decoded = p
@@ -201,19 +219,21 @@ public class SuggestionPipeline {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("PublishDeadLetters", write(options, options.getDeadLetterTopic()));
 
-    return p.run();
+    return new Running(p.run(), batchFailure);
   }
 
   public static void main(String[] args) throws Exception {
     Jobs.main("suggestion job", () -> {
-      Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-      try {
-        run(options).waitUntilFinish();
-      } catch (RuntimeException e) {
-        // A runner may go on with the next micro-batch while the failure reaches us: commit nothing more.
-        SafeOffsetCommits.halt("the pipeline failed: " + e);
-        throw e;
+      Running job = start(Jobs.options(args, Options.class));
+      while (!job.result().getState().isTerminal()) {
+        if (job.batchFailure().isDone()) {
+          job.result().cancel();
+          throw new IllegalStateException("a Spark micro-batch failed (" + job.batchFailure().join() + "): the job"
+              + " ends so that its restart resumes from the last offsets whose effects were done");
+        }
+        job.result().waitUntilFinish(org.joda.time.Duration.standardSeconds(1));
       }
+      Jobs.toCompletion(job.result(), "suggestion job");
     });
   }
 

@@ -115,3 +115,60 @@ CREATE TABLE IF NOT EXISTS order_details (
   CONSTRAINT ck_order_details_quantity CHECK (quantity > 0),
   CONSTRAINT ck_order_details_discount CHECK (discount_percent BETWEEN 0 AND 100)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Deletes and key changes of orders and order lines leave no row behind for the batch to read, so triggers
+-- log each one here, in the same transaction: the key that disappeared, the time of its order (its day in the
+-- lakehouse) and, as everywhere, `changed_at`. A voided order (its lines and itself deleted), an order moved to
+-- another time, a line's product swapped (a key change) each leave one row per vanished key; bronze reads them
+-- by `changed_at` like any table and writes tombstones into the vanished key's day. Reference tables need none:
+-- the batch compares their keys whole on every run.
+CREATE TABLE IF NOT EXISTS order_changes (
+  seq         BIGINT       NOT NULL AUTO_INCREMENT,
+  table_name  VARCHAR(16)  NOT NULL,
+  order_id    VARCHAR(36)  NOT NULL,
+  product_id  VARCHAR(16)  NULL,
+  order_ts    DATETIME(3)  NULL,
+  changed_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (seq),
+  KEY ix_order_changes_changed_at (changed_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+DROP TRIGGER IF EXISTS orders_deleted;
+CREATE TRIGGER orders_deleted AFTER DELETE ON orders FOR EACH ROW
+  INSERT INTO order_changes (table_name, order_id, order_ts) VALUES ('orders', OLD.id, OLD.`timestamp`);
+
+-- An order whose id or time changes leaves its old (id, day) behind.
+DROP TRIGGER IF EXISTS orders_rekeyed;
+CREATE TRIGGER orders_rekeyed AFTER UPDATE ON orders FOR EACH ROW
+  INSERT INTO order_changes (table_name, order_id, order_ts)
+  SELECT 'orders', OLD.id, OLD.`timestamp` FROM DUAL
+  WHERE NOT (OLD.id <=> NEW.id AND OLD.`timestamp` <=> NEW.`timestamp`);
+
+-- An order moved to another time takes its lines to its new day: they are captured again with it.
+DROP TRIGGER IF EXISTS orders_moved_lines;
+CREATE TRIGGER orders_moved_lines AFTER UPDATE ON orders FOR EACH ROW FOLLOWS orders_rekeyed
+  UPDATE order_details SET changed_at = CURRENT_TIMESTAMP(3)
+  WHERE order_id = NEW.id AND NOT (OLD.`timestamp` <=> NEW.`timestamp`);
+
+DROP TRIGGER IF EXISTS order_details_deleted;
+CREATE TRIGGER order_details_deleted AFTER DELETE ON order_details FOR EACH ROW
+  INSERT INTO order_changes (table_name, order_id, product_id, order_ts)
+  VALUES ('order_details', OLD.order_id, OLD.product_id, (SELECT o.`timestamp` FROM orders o WHERE o.id = OLD.order_id));
+
+DROP TRIGGER IF EXISTS order_details_rekeyed;
+CREATE TRIGGER order_details_rekeyed AFTER UPDATE ON order_details FOR EACH ROW
+  INSERT INTO order_changes (table_name, order_id, product_id, order_ts)
+  SELECT 'order_details', OLD.order_id, OLD.product_id, (SELECT o.`timestamp` FROM orders o WHERE o.id = OLD.order_id)
+  FROM DUAL WHERE NOT (OLD.order_id <=> NEW.order_id AND OLD.product_id <=> NEW.product_id);
+
+-- The transactions that have written rows and not committed yet, for the batch, which must read no change time
+-- past the start of the oldest: a row such a transaction wrote gets a `changed_at` before its commit. Reading
+-- information_schema.INNODB_TRX takes the PROCESS privilege, which would also show the batch every session's
+-- statements; this view runs with its definer's privileges and shows only when each transaction started. A
+-- long read (a backup) writes nothing and does not count.
+CREATE OR REPLACE SQL SECURITY DEFINER VIEW open_writes AS
+  SELECT trx_mysql_thread_id AS thread_id, UNIX_TIMESTAMP(trx_started) AS started_epoch_s,
+         trx_rows_modified AS rows_modified
+  FROM information_schema.INNODB_TRX
+  WHERE trx_mysql_thread_id <> CONNECTION_ID()
+    AND (trx_rows_modified > 0 OR (trx_query IS NOT NULL AND trx_query NOT LIKE 'SELECT%'));

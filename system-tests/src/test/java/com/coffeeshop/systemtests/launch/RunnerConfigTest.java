@@ -73,7 +73,7 @@ class RunnerConfigTest {
     Files.writeString(config, "runner=FlinkRunner\nappName=it's mine\n");
     Process p = new ProcessBuilder("bash", "-c", "eval \"$(\"$0\" -Dcoffee.jarDir=\"$1\" -Dcoffee.runnerConfigs=\"$2\""
         + " -cp \"$3\" com.coffeeshop.pipelines.launch.RunnerConfig \"$4\" com.coffeeshop.pipelines.medallion.gold.GoldFacts)\";"
-        + " printf '%s\\n' \"$BUNDLE\" \"$JAR\" \"${JOB_ARGS[@]}\" \"${JVM_FLAGS[-1]}\"",
+        + " printf '%s\\n' \"$BUNDLE\" \"$JAR\" \"${JOB_ARGS[@]}\" \"${CLASS_ARCHIVE[@]}\"",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), dir.toString(),
         RunnerConfig.directory().toString(), System.getProperty("java.class.path"), config.toString())
         .redirectErrorStream(true).start();

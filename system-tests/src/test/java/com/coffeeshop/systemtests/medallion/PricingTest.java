@@ -74,4 +74,16 @@ class PricingTest {
             Instant.parse("2026-11-01T00:00:00Z").toEpochMilli(), at("00:00:00"), 1, 0, 120))
         .rule(), is("subtotal_mismatch"));
   }
+
+  @Test
+  void aLineFromBeforeTheFirstCapturedPriceIsValidUnverifiedAtThePriceItPaid() throws Rejected {
+    // an order imported from October, before bronze first captured CF01 (November 1st)
+    long october = Instant.parse("2026-10-01T09:00:00Z").toEpochMilli();
+    long dayStart = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+    Pricing p = Pricing.of(CF01, october, dayStart, dayStart + 86_400_000L, 2, 0, 180);
+    assertThat(p.unitPrice() + " " + p.subtotal() + " " + p.warning().rule(), is("90 180 price_unverified"));
+    assertThat(p.warning().detail(), containsString("before the product's first captured price (100"));
+    // a discounted line's unit price cannot be read off its subtotal: the first captured price stands in
+    assertThat(Pricing.of(CF01, october, dayStart, dayStart + 86_400_000L, 1, 20, 72).unitPrice(), is(100));
+  }
 }

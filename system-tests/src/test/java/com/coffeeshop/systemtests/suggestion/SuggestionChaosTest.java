@@ -1,6 +1,7 @@
 package com.coffeeshop.systemtests.suggestion;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
@@ -16,6 +17,7 @@ import com.coffeeshop.systemtests.testing.SuggestionJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -172,6 +174,56 @@ class SuggestionChaosTest {
     job.start();
     assertEverythingCaughtUp("job killed, Redis hung", System.nanoTime());
   }
+
+  /**
+   * MySQL down for longer than the job's retry budget while eligible orders wait in Kafka: each effect gives up,
+   * its bundle fails, and the runner replays it (Flink restarts from its last checkpoint by itself; on Spark the job
+   * ends and its supervisor starts it again). Once MySQL is back, every order is suggested once and the group's
+   * committed offsets on the orders topic return to the log's end within a minute, with nobody's help.
+   */
+  @Test
+  @Order(7)
+  void anOutageLongerThanTheRetryBudgetLosesNothingAndTheCommitsCatchUp() throws Exception {
+    assumeFalse("DirectRunner".equals(RunnerUnderTest.config().options().get("runner")),
+        "the delivery contract under faults is promised on Flink and Spark");
+    job.stop();
+    generate(PER_FAULT).get(5, TimeUnit.MINUTES);
+    devstack("services.sh", "stop", "mariadb");
+    long back;
+    try {
+      job = new SuggestionJob(db, group, "--discountPercent=" + DISCOUNT, "--effectRetrySeconds=" + OUTAGE_BUDGET_SECONDS);
+      job.start();
+      long until = System.nanoTime() + Duration.ofSeconds(OUTAGE_SECONDS).toNanos();
+      while (System.nanoTime() < until) {
+        job.superviseIfExited();
+        Thread.sleep(500);
+      }
+    } finally {
+      devstack("services.sh", "up");
+    }
+    back = System.nanoTime();
+    assertEverythingCaughtUp("MySQL down > retry budget", back);
+    assertThat("the job said it gave up on an effect", Files.readString(job.log),
+        containsString("still failing after " + OUTAGE_BUDGET_SECONDS + " s of retries"));
+    Map<TopicPartition, Long> end = KafkaTopics.endOffsets(Topics.CDC_ORDERS);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Map<TopicPartition, Long> committed;
+    do {
+      job.superviseIfExited();
+      committed = KafkaTopics.committed(group, Topics.CDC_ORDERS);
+      if (committed.equals(end)) {
+        break;
+      }
+      Thread.sleep(1000);
+    } while (System.nanoTime() < deadline);
+    System.out.printf("[chaos] after the outage: committed %s, log end %s, %.1f s after MySQL came back%n", committed, end,
+        (System.nanoTime() - back) / 1e9);
+    assertThat("the committed offsets reached the log's end within a minute of MySQL's return", committed, is(end));
+  }
+
+  /** The outage test's retry budget and outage ({@code devstack/chaos.sh}: 60 s and 90 s). */
+  private static final int OUTAGE_BUDGET_SECONDS = Integer.getInteger("chaos.retryBudgetSeconds", 5);
+  private static final long OUTAGE_SECONDS = Long.getLong("chaos.outageSeconds", 20);
 
   /** Something that breaks (and brings back) a part of the stack. */
   private interface Fault {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,6 +59,16 @@ public final class KafkaTopics {
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(group))) {
       c.commitSync(commit);
     }
+  }
+
+  /** The offsets {@code group} has committed on the partitions of {@code topics} (-1 where none). */
+  public static Map<TopicPartition, Long> committed(String group, String... topics) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(group))) {
+      Set<TopicPartition> parts = endOffsets(topics).keySet();
+      c.committed(parts).forEach((tp, off) -> out.put(tp, off == null ? -1L : off.offset()));
+    }
+    return out;
   }
 
   /** A consumer (no group) positioned at {@code start}. */

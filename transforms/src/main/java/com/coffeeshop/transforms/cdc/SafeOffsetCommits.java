@@ -8,7 +8,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,13 +35,14 @@ import org.slf4j.LoggerFactory;
  *       completed; the job reports that from Spark's own batch-completed events.
  * </ul>
  *
- * <p>{@link #halt} stops all further commits in this JVM: a DoFn whose effect failed calls it, so a
- * runner that goes on with the next batch before the job stops cannot commit past the failed records.
- * A restart then resumes from the last safe commit.
+ * <p>An effect that fails for good fails its bundle ({@link EffectRetries}): Flink then restarts the job from
+ * its last completed checkpoint, whose marks are the only ones ever finalized; on Spark the failed batch never
+ * reports completion, so the gate never passes it, and the job fails (see the suggestion job's Spark listener) for
+ * its supervisor to restart from the last safe commit. Nothing here is switched off by an effect's failure: once
+ * the effects succeed again, commits go on.
  */
 public final class SafeOffsetCommits {
   private static final Logger LOG = LoggerFactory.getLogger(SafeOffsetCommits.class);
-  private static final AtomicReference<String> HALTED = new AtomicReference<>();
   /** Wall-clock time (epoch ms) up to which every record read in this JVM has had its effects; -1: unknown. */
   private static final AtomicLong EFFECTS_DONE_UP_TO = new AtomicLong(-1);
   /** Gated offsets not committed yet: consumer group → partition → offsets, oldest first (see {@link Gate}). */
@@ -90,22 +90,8 @@ public final class SafeOffsetCommits {
     EFFECTS_DONE_UP_TO.accumulateAndGet(epochMillis, Math::max);
   }
 
-  /** Stops every later commit in this JVM; the reason is logged once. */
-  public static void halt(String reason) {
-    if (HALTED.compareAndSet(null, reason)) {
-      LOG.error("Kafka offset commits stopped in this JVM because an effect failed ({}): a restart resumes from"
-          + " the last position whose effects were done, and replays are idempotent", reason);
-    }
-  }
-
-  /** Whether {@link #halt} was called in this JVM (for tests and status). */
-  public static boolean halted() {
-    return HALTED.get() != null;
-  }
-
-  /** Re-arms commits and forgets reported completions and waiting offsets; tests only. */
+  /** Forgets reported completions and waiting offsets; tests only. */
   static void resetForTests() {
-    HALTED.set(null);
     EFFECTS_DONE_UP_TO.set(-1);
     synchronized (WAITING) {
       WAITING.clear();
@@ -124,7 +110,7 @@ public final class SafeOffsetCommits {
       if (method.getName().equals("commitSync") && args != null && args.length == 1 && args[0] instanceof Map) {
         Map<TopicPartition, OffsetAndMetadata> safe =
             policy.safeToCommit(Map.copyOf((Map<TopicPartition, OffsetAndMetadata>) args[0]));
-        if (safe == null || safe.isEmpty() || HALTED.get() != null) {
+        if (safe == null || safe.isEmpty()) {
           return null;
         }
         args = new Object[] {safe};
@@ -172,7 +158,8 @@ public final class SafeOffsetCommits {
         long now = System.currentTimeMillis();
         if (now < lastArrivalMillis) {
           // Arrival times would no longer be after the batch that read them: nothing is provably safe any more.
-          halt("the wall clock stepped back " + (lastArrivalMillis - now) + " ms");
+          throw new IllegalStateException("the wall clock stepped back " + (lastArrivalMillis - now) + " ms: no Kafka"
+              + " offset can be proven safe to commit; the job must restart from its last commit");
         }
         lastArrivalMillis = Math.max(lastArrivalMillis, now);
         long doneUpTo = EFFECTS_DONE_UP_TO.get();

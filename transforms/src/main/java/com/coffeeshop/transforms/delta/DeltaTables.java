@@ -42,6 +42,23 @@ public final class DeltaTables {
     return log.tableExists() ? Optional.of(log.update().getVersion()) : Optional.empty();
   }
 
+  /**
+   * What a writer plans its next run from, read from one snapshot of the table: the number of {@code writer}'s last
+   * committed run (-1 when none) and the latest commit's info (empty when no table exists). Read together, no other
+   * run's commit can fall between them.
+   */
+  public record WriterState(long lastRun, Map<String, String> latestInfo) {}
+
+  /** The {@link WriterState} of {@code writer} on the table, from one snapshot. */
+  public static WriterState writerState(String tablePath, String writer) {
+    DeltaLog log = log(tablePath);
+    if (!log.tableExists()) {
+      return new WriterState(-1, Map.of());
+    }
+    io.delta.standalone.OptimisticTransaction txn = log.startTransaction();
+    return new WriterState(txn.txnVersion(writer), userMetadata(log, tablePath, txn.readVersion()));
+  }
+
   /** The number of {@code writer}'s last committed run (see {@link DeltaWrite#inSequence}); -1 when none. */
   public static long lastRun(String tablePath, String writer) {
     DeltaLog log = log(tablePath);
@@ -120,7 +137,7 @@ public final class DeltaTables {
     return userMetadata(log(tablePath), tablePath, version);
   }
 
-  private static Map<String, String> userMetadata(DeltaLog log, String tablePath, long version) {
+  static Map<String, String> userMetadata(DeltaLog log, String tablePath, long version) {
     return parse(log.getCommitInfoAt(version).getUserMetadata().orElse("{}"), tablePath, version);
   }
 

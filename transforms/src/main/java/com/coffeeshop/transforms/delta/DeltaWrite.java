@@ -106,6 +106,9 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
   /** With {@link #inSequence}: the writer whose runs are numbered, and the number its last run must have. */
   private String sequenceId;
   private long previousRun = -1;
+  /** With {@link #continuing}: the commit info key whose latest value this run continues from, and that value. */
+  private String continuityKey;
+  private String continuityValue;
   /** With {@link #bucketedBy}: the bucketing's name (its tag value), its key and number of buckets. */
   private String bucketing;
   private SerializableFunction<GenericRecord, String> bucketKey;
@@ -139,6 +142,8 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     c.rowGroupBytes = rowGroupBytes;
     c.sequenceId = sequenceId;
     c.previousRun = previousRun;
+    c.continuityKey = continuityKey;
+    c.continuityValue = continuityValue;
     c.bucketing = bucketing;
     c.bucketKey = bucketKey;
     c.buckets = buckets;
@@ -277,6 +282,18 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
     DeltaWrite c = copy();
     c.sequenceId = writer;
     c.previousRun = previousRun;
+    return c;
+  }
+
+  /**
+   * Commits only if the table's latest commit still records {@code key = value} (null: no commit records it yet),
+   * as it did when the run was planned: an incremental run that reads from where the last one ended (its
+   * watermark) so never leaves a gap or reads a range twice, whatever committed in between.
+   */
+  public DeltaWrite continuing(String key, String value) {
+    DeltaWrite c = copy();
+    c.continuityKey = key;
+    c.continuityValue = value;
     return c;
   }
 
@@ -611,6 +628,15 @@ public class DeltaWrite extends PTransform<PCollection<GenericRecord>, PCollecti
               + spec.previousRun + "): this run committed nothing. Run it again: it continues from where that run ended.");
         }
         actions.add(new SetTransaction(spec.sequenceId, spec.previousRun + 1, Optional.of(now)));
+      }
+      if (spec.continuityKey != null) {
+        String latest = log.tableExists()
+            ? DeltaTables.userMetadata(log, spec.tablePath, txn.readVersion()).get(spec.continuityKey) : null;
+        if (!java.util.Objects.equals(latest, spec.continuityValue)) {
+          throw new ConcurrentRunException(spec.tablePath + " now records " + spec.continuityKey + "=" + latest
+              + ", but this run continues from " + spec.continuityValue + ": another run committed after this one"
+              + " was planned; this run committed nothing. Run it again: it continues from where that run ended.");
+        }
       }
       if (spec.mode != Mode.APPEND && log.tableExists()) {
         Set<Map<String, String>> touched = new HashSet<>();

@@ -19,7 +19,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Keeps the Redis reference data in step with MySQL: applies Debezium events of {@code customers},
  * {@code products} and {@code payment_methods} (insert, update, snapshot read → HSET; delete → HDEL).
  * Emits the id of every applied change; undecodable events go to {@link #DEAD_LETTERS}.
- * Idempotent and order-safe: each write carries the row's {@code updated_at}, and Redis keeps the
+ * Idempotent and order-safe: each write carries the row's {@code changed_at}, and Redis keeps the
  * newest version, so a replayed old event or a concurrent warm-up never overwrites a newer value.
  */
 public class ApplyReferenceChanges extends PTransform<PCollection<CdcMessage>, PCollectionTuple> {
@@ -62,8 +62,9 @@ public class ApplyReferenceChanges extends PTransform<PCollection<CdcMessage>, P
         ChangeEvent event = ChangeEvent.parse(m.value(), 64 * 1024);
         boolean delete = "d".equals(event.op());
         JsonNode row = event.row();
-        // The row's updated_at orders this change against the warm-up and read-through (ReferenceStore).
-        long version = ChangeEvent.longInteger(row, "updated_at");
+        // The row's changed_at (set by the database only) orders this change against the warm-up and
+        // read-through (ReferenceStore).
+        long version = ChangeEvent.longInteger(row, "changed_at");
         ReferenceStore.Mode mode = "c".equals(event.op()) ? ReferenceStore.Mode.CREATE : ReferenceStore.Mode.CHANGE;
         String table = m.topic().substring(m.topic().lastIndexOf('.') + 1);
         String id;

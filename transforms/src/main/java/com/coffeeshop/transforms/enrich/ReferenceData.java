@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * The suggestion job's reference data as MySQL has it, each row with its version: its
- * {@code updated_at} in epoch milliseconds, which the database sets on every insert and change (the
- * same value the row's CDC events carry). {@link ReferenceStore} uses the versions to keep the newer
+ * {@code changed_at} in epoch milliseconds, which the database sets on every insert and change and no writer
+ * sets (the same value the row's CDC events carry). Not {@code updated_at}, which writers may set (the loader
+ * copies it from the CSV): one row dated in the future would make every later change of it look older. {@link ReferenceStore} uses the versions to keep the newer
  * of two writers, so a snapshot read before a change can never overwrite that change in Redis.
  *
  * @param notChangedSinceMs a time before which every row not in the snapshot was already gone: entries
@@ -23,11 +24,11 @@ import java.util.Optional;
 public record ReferenceData(long notChangedSinceMs, Map<Integer, Versioned<String>> tiers,
     Map<Integer, Versioned<PaymentMethod>> paymentMethods, Map<String, Versioned<Product>> products) {
 
-  /** A value and the {@code updated_at} (epoch ms) of the row it came from. */
+  /** A value and the {@code changed_at} (epoch ms) of the row it came from. */
   public record Versioned<T>(T value, long version) {}
 
   /**
-   * Writes still uncommitted when the snapshot starts can carry an {@code updated_at} before it; a
+   * Writes still uncommitted when the snapshot starts can carry a {@code changed_at} before it; a
    * row is only taken as deleted when it has been absent for this long.
    */
   static final long COMMIT_MARGIN_MS = 60_000;
@@ -44,20 +45,20 @@ public record ReferenceData(long notChangedSinceMs, Map<Integer, Versioned<Strin
         now = millis(rs, 1);
       }
       Map<Integer, Versioned<String>> tiers = new HashMap<>();
-      try (ResultSet rs = s.executeQuery("SELECT id, tier, updated_at FROM customers")) {
+      try (ResultSet rs = s.executeQuery("SELECT id, tier, changed_at FROM customers")) {
         while (rs.next()) {
           tiers.put(rs.getInt(1), new Versioned<>(rs.getString(2), millis(rs, 3)));
         }
       }
       Map<Integer, Versioned<PaymentMethod>> methods = new HashMap<>();
-      try (ResultSet rs = s.executeQuery("SELECT id, method_name, bank, updated_at FROM payment_methods")) {
+      try (ResultSet rs = s.executeQuery("SELECT id, method_name, bank, changed_at FROM payment_methods")) {
         while (rs.next()) {
           methods.put(rs.getInt(1), new Versioned<>(new PaymentMethod(rs.getInt(1), rs.getString(2), rs.getString(3)),
               millis(rs, 4)));
         }
       }
       Map<String, Versioned<Product>> products = new HashMap<>();
-      try (ResultSet rs = s.executeQuery("SELECT id, name, unit_price, updated_at FROM products")) {
+      try (ResultSet rs = s.executeQuery("SELECT id, name, unit_price, changed_at FROM products")) {
         while (rs.next()) {
           products.put(rs.getString(1), new Versioned<>(new Product(rs.getString(1), rs.getString(2), rs.getInt(3)),
               millis(rs, 4)));
@@ -75,7 +76,7 @@ public record ReferenceData(long notChangedSinceMs, Map<Integer, Versioned<Strin
 
   /** One customer's tier, for a lookup that Redis could not answer. */
   public static Optional<Versioned<String>> customer(Connection c, int id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT tier, updated_at FROM customers WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT tier, changed_at FROM customers WHERE id = ?")) {
       ps.setInt(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(new Versioned<>(rs.getString(1), millis(rs, 2))) : Optional.empty();

@@ -1,6 +1,6 @@
 package com.coffeeshop.transforms.enrich;
 
-import com.coffeeshop.transforms.cdc.SafeOffsetCommits;
+import com.coffeeshop.transforms.cdc.EffectRetries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +37,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  *   <li>{@code coffee:product}: product id → {@code {"name","unit_price"}}.
  * </ul>
  *
- * <p>Every entry has a version, the {@code updated_at} of its MySQL row (epoch ms), in a hash beside it
+ * <p>Every entry has a version, the {@code changed_at} of its MySQL row (epoch ms), in a hash beside it
  * ({@code coffee:customer_tier:version}, …); writers only replace an older version, so the warm-up,
  * the read-through and the CDC follower can run at the same time and the newest row always wins.
  *
@@ -63,17 +63,8 @@ public final class ReferenceStore {
     JedisPoolConfig config = new JedisPoolConfig();
     config.setMaxTotal(16);
     this.pool = new JedisPool(config, endpoint.host(), endpoint.port(), 2000, null, endpoint.database());
-    this.retry = Failsafe.with(
-        RetryPolicy.builder()
-            .handle(JedisConnectionException.class)
-            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
-            .withMaxDuration(Duration.ofSeconds(60))
-            .withMaxRetries(-1)
-            // Given up: nothing after this record may be committed as consumed (SafeOffsetCommits).
-            .onRetriesExceeded(e -> SafeOffsetCommits.halt("Redis " + endpoint + ": " + e.getException()))
-            .onRetry(e -> LOG.warn("Redis {} unavailable (attempt {}), retrying: {}", endpoint,
-                e.getAttemptCount(), e.getLastException().getMessage()))
-            .build());
+    this.retry = Failsafe.with(EffectRetries.policy("Redis " + endpoint, endpoint.retryBudget(),
+        e -> e instanceof JedisConnectionException, () -> { }));
   }
 
   /** The shared store of this JVM for {@code endpoint}. */

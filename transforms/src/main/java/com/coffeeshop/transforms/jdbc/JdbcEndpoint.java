@@ -1,6 +1,8 @@
 package com.coffeeshop.transforms.jdbc;
 
+import com.coffeeshop.transforms.cdc.EffectRetries;
 import java.io.Serializable;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,12 +16,23 @@ import java.util.Properties;
  *
  * @param passwordFile a file holding the password (e.g. a mounted Docker/Kubernetes secret); null to
  *     use {@code passwordEnv}
+ * @param retryBudget how long the streaming job's work that cannot reach the database is retried before it
+ *     fails ({@link JdbcSession})
  */
 public record JdbcEndpoint(String host, int port, String database, String user, String passwordEnv,
-    String passwordFile) implements Serializable {
+    String passwordFile, Duration retryBudget) implements Serializable {
 
   public JdbcEndpoint(String host, int port, String database, String user, String passwordEnv) {
     this(host, port, database, user, passwordEnv, null);
+  }
+
+  public JdbcEndpoint(String host, int port, String database, String user, String passwordEnv, String passwordFile) {
+    this(host, port, database, user, passwordEnv, passwordFile, EffectRetries.DEFAULT_BUDGET);
+  }
+
+  /** The same database, its work retried for {@code budget}. */
+  public JdbcEndpoint withRetryBudget(Duration budget) {
+    return new JdbcEndpoint(host, port, database, user, passwordEnv, passwordFile, budget);
   }
 
   /** The password, read here (on the worker); fails naming the variable or file and what to do. */

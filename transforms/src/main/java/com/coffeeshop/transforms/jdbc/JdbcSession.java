@@ -1,6 +1,6 @@
 package com.coffeeshop.transforms.jdbc;
 
-import com.coffeeshop.transforms.cdc.SafeOffsetCommits;
+import com.coffeeshop.transforms.cdc.EffectRetries;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection for one DoFn instance, reopened when it breaks. Work that fails because the
- * database is unreachable is retried with exponential backoff (0.1 s to 5 s, for up to a minute);
- * after that the exception propagates so the runner retries the bundle and nothing is lost.
+ * database is unreachable is retried for the endpoint's retry budget ({@link EffectRetries}); after that the
+ * exception propagates so the runner replays the bundle and nothing is lost.
  */
 public final class JdbcSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcSession.class);
@@ -32,20 +32,8 @@ public final class JdbcSession implements AutoCloseable {
 
   public JdbcSession(JdbcEndpoint endpoint) {
     this.endpoint = endpoint;
-    this.retry = Failsafe.with(
-        RetryPolicy.builder()
-            .handleIf(JdbcSession::isTransient)
-            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
-            .withMaxDuration(Duration.ofSeconds(60))
-            .withMaxRetries(-1)
-            // Given up: nothing after this record may be committed as consumed (SafeOffsetCommits).
-            .onRetriesExceeded(e -> SafeOffsetCommits.halt("MySQL " + endpoint + ": " + e.getException()))
-            .onRetry(e -> {
-              LOG.warn("MySQL {} unavailable (attempt {}), retrying: {}", endpoint, e.getAttemptCount(),
-                  e.getLastException().getMessage());
-              closeQuietly();
-            })
-            .build());
+    this.retry = Failsafe.with(EffectRetries.policy("MySQL " + endpoint, endpoint.retryBudget(),
+        JdbcSession::isTransient, this::closeQuietly));
   }
 
   /**

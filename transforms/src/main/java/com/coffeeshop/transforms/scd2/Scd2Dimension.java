@@ -64,34 +64,40 @@ public class Scd2Dimension implements Serializable {
   }
 
   /**
-   * The whole dimension from the source's state on every day, in order.
+   * The whole dimension from the source's states, in order.
    *
-   * @param daily each day's source rows, from the first day to the last the dimension covers, no day left out
+   * @param daily the source's rows from each day on, until the next entry's day: every day the state changed on
+   *     (a state repeated on the next entry changes nothing), up to the last the dimension covers
    * @param existing the dimension as stored (any rows; empty on the first build), for stable keys
    */
   public List<GenericRecord> build(SortedMap<LocalDate, List<GenericRecord>> daily, List<GenericRecord> existing) {
     Schema schema = schema();
     List<String> attributes = attributes(schema);
     List<Version> versions = new ArrayList<>();
-    LocalDate expected = null;
     for (Map.Entry<LocalDate, List<GenericRecord>> day : daily.entrySet()) {
-      if (expected != null && !day.getKey().equals(expected)) {
-        throw new IllegalArgumentException("the daily states of " + schema.getName() + " skip from " + expected.minusDays(1)
-            + " to " + day.getKey() + ": every day is needed");
-      }
       versions = Scd2.apply(versions, source(day.getValue(), attributes, schema), tracked, day.getKey(), closeMissing);
-      expected = day.getKey().plusDays(1);
     }
     Map<String, Integer> stored = new HashMap<>();
+    // A natural key's first version keeps its key when its start moves earlier (built before history was backdated).
+    Map<String, GenericRecord> storedFirst = new HashMap<>();
     int maxKey = 0;
     for (GenericRecord r : existing) {
       int key = (Integer) r.get(surrogateKey);
       stored.put(text(r.get(naturalKey)) + "@" + r.get("start_date"), key);
+      storedFirst.merge(text(r.get(naturalKey)), r,
+          (a, b) -> (Integer) a.get("start_date") <= (Integer) b.get("start_date") ? a : b);
       maxKey = Math.max(maxKey, key);
     }
+    Map<String, LocalDate> firstStart = new HashMap<>();
+    versions.forEach(v -> firstStart.merge(v.key(), v.startDate(), (a, b) -> a.isBefore(b) ? a : b));
     List<GenericRecord> out = new ArrayList<>();
     for (Version v : versions) { // in the rule's key order
       Integer key = stored.get(v.key() + "@" + v.startDate().toEpochDay());
+      GenericRecord first = storedFirst.get(v.key());
+      if (key == null && first != null && v.startDate().equals(firstStart.get(v.key()))
+          && v.startDate().toEpochDay() < (Integer) first.get("start_date")) {
+        key = (Integer) first.get(surrogateKey);
+      }
       GenericRecord r = new GenericData.Record(schema);
       r.put(surrogateKey, key != null ? key : ++maxKey);
       r.put(naturalKey, typed(schema.getField(naturalKey), v.key()));

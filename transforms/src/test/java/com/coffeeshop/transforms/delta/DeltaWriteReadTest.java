@@ -124,6 +124,40 @@ class DeltaWriteReadTest {
   }
 
   @Test
+  void aRunCommitsOnlyIfTheTableStillRecordsTheWatermarkItContinuesFrom() throws Exception {
+    write(rows(DAY, 2, 1000), DeltaWrite.Mode.APPEND, Map.of("watermark_to", "A"));
+    DeltaTables.WriterState planned = DeltaTables.writerState(table(), "bronze");
+    assertThat(planned.latestInfo().get("watermark_to"), is("A"));
+    assertThat(planned.lastRun(), is(-1L));
+    // another run, planned from the same state, commits first
+    continuing(rows(DAY.plusDays(1), 1, 2000), "A", "B");
+    Exception late = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> continuing(rows(DAY.plusDays(2), 1, 3000), "A", "C"));
+    assertThat(messages(late),
+        org.hamcrest.Matchers.containsString("now records watermark_to=B, but this run continues from A"));
+    assertThat("the late run committed nothing", DeltaTables.latestCommitInfo(table()).orElseThrow().get("watermark_to"),
+        is("B"));
+    continuing(rows(DAY.plusDays(2), 1, 3000), "B", "C"); // planned again, it continues
+    assertThat(DeltaTables.writerState(table(), "bronze").latestInfo().get("watermark_to"), is("C"));
+  }
+
+  private static String messages(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      sb.append(c).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private void continuing(List<GenericRecord> rows, String from, String to) {
+    Pipeline p = pipeline();
+    p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, SCHEMA)))
+        .apply(DeltaWrite.to(table(), SCHEMA).partitionedBy("order_date").withCommitInfo(Map.of("watermark_to", to))
+            .continuing("watermark_to", from));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   void overwriteReplacesEverything() {
     write(rows(DAY, 4, 1000), DeltaWrite.Mode.APPEND, Map.of());
     List<GenericRecord> only = rows(DAY.plusDays(5), 1, 9000);

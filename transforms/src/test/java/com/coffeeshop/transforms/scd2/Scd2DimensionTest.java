@@ -93,12 +93,30 @@ class Scd2DimensionTest {
   }
 
   @Test
-  void refusesADuplicateKeyInADayAndAGapBetweenDays() {
-    assertThrows(IllegalArgumentException.class, () -> PRODUCTS.build(days(List.of(
+  void refusesADuplicateKeyInADay() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PRODUCTS.build(days(List.of(
         List.of(source("CF01", "Đen", 29000), source("CF01", "Đen 2", 29000)))), List.of()));
-    SortedMap<LocalDate, List<GenericRecord>> gap = new TreeMap<>(Map.of(D1, List.of(source("CF01", "Đen", 29000)),
-        D1.plusDays(2), List.of(source("CF01", "Đen", 29000))));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PRODUCTS.build(gap, List.of()));
-    assertThat(e.getMessage(), containsString("every day is needed"));
+    assertThat(e.getMessage(), containsString("product_id=CF01 twice on one day"));
+  }
+
+  @Test
+  void aStateHoldsUntilTheNextEntryWhateverDaysLieBetween() {
+    SortedMap<LocalDate, List<GenericRecord>> states = new TreeMap<>(Map.of(
+        LocalDate.of(1970, 1, 1), List.of(source("CF01", "Đen", 29000)),
+        D1, List.of(source("CF01", "Đen", 29000), source("CF02", "Sữa", 35000)),
+        D1.plusDays(5), List.of(source("CF01", "Đen", 31000), source("CF02", "Sữa", 35000))));
+    assertThat(shown(PRODUCTS.build(states, List.of())), contains("1:CF01:29000:1970-01-01..2026-11-06:false",
+        "2:CF02:35000:2026-11-01..:true", "3:CF01:31000:2026-11-06..:true"));
+  }
+
+  @Test
+  void aFirstVersionKeepsItsKeyWhenItsStartMovesEarlier() {
+    List<GenericRecord> stored = PRODUCTS.build(days(List.of(List.of(source("CF01", "Đen", 29000)),
+        List.of(source("CF01", "Đen", 31000)))), List.of());
+    SortedMap<LocalDate, List<GenericRecord>> backdated = new TreeMap<>(Map.of(
+        LocalDate.of(1970, 1, 1), List.of(source("CF01", "Đen", 29000)),
+        D1.plusDays(1), List.of(source("CF01", "Đen", 31000))));
+    assertThat(shown(PRODUCTS.build(backdated, stored)), contains("1:CF01:29000:1970-01-01..2026-11-02:false",
+        "2:CF01:31000:2026-11-02..:true"));
   }
 }

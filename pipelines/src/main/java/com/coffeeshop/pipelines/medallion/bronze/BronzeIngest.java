@@ -12,6 +12,7 @@ import com.coffeeshop.schemas.LandingZone;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.delta.DeltaWrite;
+import com.coffeeshop.transforms.jdbc.JdbcEndpoint;
 import com.coffeeshop.transforms.jdbc.LandingZoneJdbc;
 import java.io.Serializable;
 import java.sql.ResultSet;
@@ -42,12 +43,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TupleTag;
@@ -57,24 +61,31 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Incremental bronze ingestion: for each landing-zone table, every row version committed since the
  * last successful run lands in {@code <lakehouse>/bronze/<table>}, a Delta table, as it came plus
- * ingest metadata; a reference row deleted in MySQL lands as a tombstone.
+ * ingest metadata; a row deleted in MySQL, or a key an update made vanish, lands as a tombstone.
  *
  * <p>Capture is by the position MySQL assigns, never by a business column: every table has
  * {@code changed_at}, set by the server on insert and on every value-changing update. A run reads
- * {@code changed_at} in [the stored watermark, now − {@code --settleMinutes}); the next run starts
- * exactly where it ended, so the ranges tile time and each version is read once, whatever times the
- * row itself carries (an order synced late by an offline till, a line written after its order, a store
- * loaded with an old {@code updated_at}). The settle time is how long a transaction may stay open
- * between writing a row and committing it: a row committed later than that behind the watermark is
- * missed, so keep transactions shorter (the writers' are milliseconds).
+ * {@code changed_at} in [the stored watermark, {@code to}); the next run starts exactly where it ended, so the
+ * ranges tile time and each version is read once, whatever times the row itself carries (an order synced late by
+ * an offline till, a line written after its order, a store loaded with an old {@code updated_at}). {@code to} is
+ * read from the database's clock, and stays below the start of every transaction that has written rows and not
+ * committed yet ({@link SourceState}): a row such a transaction wrote carries a {@code changed_at} before its
+ * commit, and would otherwise fall behind the watermark for good. A run held back longer than
+ * {@code --maxLagMinutes} says so, naming the transaction.
  *
- * <p>Versions that MySQL overwrote between two runs are not seen (one run sees the row's state at its
- * read). Deletes of reference rows are found by comparing MySQL's keys with the keys live in bronze;
- * the tombstone is dated at the run's upper bound.
+ * <p>Deletes: the reference tables' keys are compared whole with the keys live in bronze (a tombstone is dated at
+ * the run's upper bound); the orders' and lines' deletes and key changes are logged by triggers into
+ * {@code order_changes} (see {@code mysql/schema.sql}) and become tombstones in the day the vanished key was on.
+ * Versions that MySQL overwrote between two runs are not seen (one run sees the row's state at its read).
  *
- * <p>The watermark lives in the bronze table's commit info, and each table's runs are numbered
- * ({@link DeltaWrite#inSequence}): a failed run changes nothing; a second run started while the first
- * still runs (an Airflow retry after a timeout) fails at its commit and commits nothing.
+ * <p>A row is kept as it came, as text; one whose order has no usable time (a zero date) lands in the day of its
+ * {@code changed_at}, where silver quarantines it naming the value. Columns MySQL has beyond the contract are not
+ * read; a column of the contract that MySQL lacks fails the run, naming it.
+ *
+ * <p>The watermark lives in the bronze table's commit info, read with the run number from one snapshot; each
+ * table's runs are numbered ({@link DeltaWrite#inSequence}) and continue the stored watermark
+ * ({@link DeltaWrite#continuing}): a failed run changes nothing; a second run started while the first still runs
+ * (an Airflow retry after a timeout) fails at its commit and commits nothing.
  */
 public class BronzeIngest {
 
@@ -85,12 +96,19 @@ public class BronzeIngest {
 
     void setTables(List<String> value);
 
-    @Description("Rows are read up to this many minutes before now, so a transaction still open when the run"
-        + " starts commits before its rows' range is read. Longer transactions than this would be missed")
-    @Default.Integer(10)
+    @Description("Rows are read up to this many minutes before the database's clock (and never past the start of a"
+        + " transaction that has written rows and not committed): a margin for statements still running")
+    @Default.Integer(1)
     int getSettleMinutes();
 
     void setSettleMinutes(int value);
+
+    @Description("A run whose range ends more than this many minutes before the database's clock, held back by a"
+        + " transaction still open, says so and names it")
+    @Default.Integer(60)
+    int getMaxLagMinutes();
+
+    void setMaxLagMinutes(int value);
 
     @Description("Where a table's first run starts reading (UTC instant, ISO-8601); default: the beginning."
         + " A table that exists continues from its stored watermark, always")
@@ -98,7 +116,8 @@ public class BronzeIngest {
 
     void setFrom(String value);
 
-    @Description("Read changes before this UTC instant (ISO-8601), at most now minus --settleMinutes (the default)")
+    @Description("Read changes before this UTC instant (ISO-8601); default and latest: the database's clock minus"
+        + " --settleMinutes, or the start of the oldest open transaction that has written rows, whichever is earlier")
     String getTo();
 
     void setTo(String value);
@@ -123,8 +142,25 @@ public class BronzeIngest {
   /** The writer name that numbers bronze runs in each table's Delta log. */
   static final String WRITER = "coffeeshop-bronze";
 
-  /** How one landing-zone table is read incrementally; reference tables also get tombstones. */
-  record Source(String table, String select, String key, boolean reference) implements Serializable {}
+  /**
+   * How one landing-zone table is read incrementally: {@code select} takes the range's bounds (twice for a table
+   * whose vanished keys come from {@code order_changes}); reference tables also get tombstones by key comparison.
+   *
+   * @param reads the MySQL columns the select reads, per table: what {@link SourceState#requireColumns} checks
+   */
+  record Source(String table, String select, String key, boolean reference, Map<String, List<String>> reads)
+      implements Serializable {
+    int bounds() {
+      return (int) select.chars().filter(ch -> ch == '?').count();
+    }
+  }
+
+  /** The landing zone's log of vanished order and line keys (see {@code mysql/schema.sql}). */
+  static final String CHANGE_LOG = "order_changes";
+
+  /** The change log's columns bronze reads. */
+  private static final List<String> CHANGE_LOG_COLUMNS =
+      List.of("table_name", "order_id", "product_id", "order_ts", "changed_at");
 
   static final Map<String, Source> SOURCES = Map.of(
       "product_category", reference("product_category"),
@@ -133,17 +169,41 @@ public class BronzeIngest {
       "payment_methods", reference("payment_methods"),
       "customers", reference("customers"),
       "orders", new Source("orders",
-          "SELECT " + columns("orders", "") + ", `timestamp` AS _order_ts, changed_at AS _changed_at FROM orders"
-              + " WHERE changed_at >= ? AND changed_at < ?", "id", false),
+          "SELECT " + columns("orders", "") + ", `timestamp` AS _order_ts, changed_at AS _changed_at, 0 AS _deleted"
+              + " FROM orders WHERE changed_at >= ? AND changed_at < ?"
+              + " UNION ALL SELECT " + vanished("orders", Map.of("id", "order_id"))
+              + " FROM " + CHANGE_LOG + " WHERE table_name = 'orders' AND changed_at >= ? AND changed_at < ?",
+          "id", false, Map.of("orders", read("orders", "timestamp"), CHANGE_LOG, CHANGE_LOG_COLUMNS)),
       // A line's partition is its order's day: it is read by its own changed_at, with its order's time.
       "order_details", new Source("order_details",
-          "SELECT " + columns("order_details", "d.") + ", o.`timestamp` AS _order_ts, d.changed_at AS _changed_at"
-              + " FROM order_details d JOIN orders o ON o.id = d.order_id"
-              + " WHERE d.changed_at >= ? AND d.changed_at < ?", "order_id", false));
+          "SELECT " + columns("order_details", "d.") + ", o.`timestamp` AS _order_ts, d.changed_at AS _changed_at,"
+              + " 0 AS _deleted FROM order_details d JOIN orders o ON o.id = d.order_id"
+              + " WHERE d.changed_at >= ? AND d.changed_at < ?"
+              + " UNION ALL SELECT " + vanished("order_details", Map.of("order_id", "order_id", "product_id", "product_id"))
+              + " FROM " + CHANGE_LOG + " WHERE table_name = 'order_details' AND changed_at >= ? AND changed_at < ?",
+          "order_id", false, Map.of("order_details", read("order_details"), "orders", List.of("id", "timestamp"),
+              CHANGE_LOG, CHANGE_LOG_COLUMNS)));
 
   private static Source reference(String table) {
-    return new Source(table, "SELECT " + columns(table, "") + ", changed_at AS _changed_at FROM " + table
-        + " WHERE changed_at >= ? AND changed_at < ?", "id", true);
+    return new Source(table, "SELECT " + columns(table, "") + ", changed_at AS _changed_at, 0 AS _deleted FROM " + table
+        + " WHERE changed_at >= ? AND changed_at < ?", "id", true, Map.of(table, read(table)));
+  }
+
+  /** The columns bronze reads of {@code table}: its contract's, its capture column, and {@code more}. */
+  private static List<String> read(String table, String... more) {
+    List<String> columns = new java.util.ArrayList<>(sourceColumns(AvroSchemas.bronze(table)));
+    columns.add("changed_at");
+    columns.addAll(List.of(more));
+    return columns;
+  }
+
+  /**
+   * The select list of a tombstone from the change log: the vanished key's columns ({@code keys}: bronze column →
+   * log column), nulls for the rest, the vanished version's order time, the change time and the deleted flag.
+   */
+  private static String vanished(String table, Map<String, String> keys) {
+    return sourceColumns(AvroSchemas.bronze(table)).stream().map(c -> keys.containsKey(c) ? keys.get(c) : "NULL")
+        .collect(Collectors.joining(", ")) + ", order_ts, changed_at, 1";
   }
 
   /** The source columns of the bronze schema (those not starting with '_'), quoted, with a prefix. */
@@ -171,27 +231,50 @@ public class BronzeIngest {
         throw new IllegalArgumentException("--tables: unknown table '" + t + "'; choose from " + LandingZone.TABLES);
       }
     }
-    if (o.getSettleMinutes() < 0) {
-      throw new IllegalArgumentException("--settleMinutes must not be negative, got " + o.getSettleMinutes());
+    if (o.getSettleMinutes() < 0 || o.getMaxLagMinutes() < 0) {
+      throw new IllegalArgumentException("--settleMinutes and --maxLagMinutes must not be negative, got "
+          + o.getSettleMinutes() + " and " + o.getMaxLagMinutes());
     }
-    Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    JdbcEndpoint endpoint = LandingZoneOptions.endpoint(o);
+    SourceState source = SourceState.read(endpoint);
+    if (source.readOnly()) {
+      throw new IllegalArgumentException(endpoint + " is read-only (read_only=ON), as replicas are: point bronze at the"
+          + " primary (--dbHost). A replica's own open transactions are not the primary's, and its replication lag"
+          + " lets rows appear behind the watermark, never to be read");
+    }
+    Map<String, List<String>> reads = new java.util.TreeMap<>();
+    tables.forEach(t -> reads.putAll(SOURCES.get(t).reads()));
+    source.requireColumns(reads).forEach((table, extra) -> Jobs.progress("bronze", "landing-zone table " + table
+        + " has columns outside the contract, not captured: " + String.join(", ", extra)));
+    Instant started = source.now().truncatedTo(ChronoUnit.MILLIS);
     Instant latest = started.minus(Duration.ofMinutes(o.getSettleMinutes()));
-    Instant to = o.getTo() == null ? latest : instant("--to", o.getTo());
-    if (to.isAfter(latest)) {
-      throw new IllegalArgumentException("--to " + to + " is later than now minus --settleMinutes (" + latest
-          + "): rows of that range may still be being written, and the watermark would move past them. Leave --to"
-          + " out (it defaults to " + latest + ") or give an earlier instant");
+    Optional<SourceState.OpenWrite> open = source.oldestOpenWrite().filter(w -> w.started().isBefore(latest));
+    Instant bound = open.map(SourceState.OpenWrite::started).orElse(latest);
+    Instant to = o.getTo() == null ? bound : instant("--to", o.getTo());
+    if (to.isAfter(bound)) {
+      throw new IllegalArgumentException("--to " + to + " is later than " + bound + " (" + (open.isPresent()
+          ? "the start of a transaction still open with " + open.get().rowsModified() + " rows written"
+          : "the database's clock minus --settleMinutes") + "): rows of that range may still be committed, and the"
+          + " watermark would move past them. Leave --to out (it defaults to " + bound + ") or give an earlier instant");
+    }
+    Duration lag = Duration.between(to, started);
+    if (open.isPresent() && lag.toMinutes() > o.getMaxLagMinutes()) {
+      Jobs.progress("bronze", "WARNING: reading changes up to " + to + ", " + lag.toMinutes() + " minutes behind the"
+          + " database's clock (--maxLagMinutes=" + o.getMaxLagMinutes() + "): MySQL thread " + open.get().threadId()
+          + " has written " + open.get().rowsModified() + " rows in a transaction open since " + open.get().started()
+          + ". Everything after that instant waits for the next run; if the transaction is stuck, end it (KILL "
+          + open.get().threadId() + ")");
     }
     BusinessDay days = TimeZoneOptions.businessDay(o);
     Lakehouse.requireZone(o.getLakehouse(), days);
     int orderBuckets = orderBuckets(o);
     String runId = LakehouseOptions.runId(o);
-    SerializableFunction<Void, DataSource> db = LandingZoneJdbc.dataSource(LandingZoneOptions.endpoint(o));
+    SerializableFunction<Void, DataSource> db = LandingZoneJdbc.dataSource(endpoint);
     Pipeline p = Pipeline.create(o);
     for (String table : tables) {
-      Source source = SOURCES.get(table);
       String path = Lakehouse.bronze(o.getLakehouse(), table);
-      Optional<Instant> stored = storedWatermark(path);
+      DeltaTables.WriterState state = DeltaTables.writerState(path, WRITER);
+      Optional<Instant> stored = Optional.ofNullable(state.latestInfo().get(WATERMARK_TO)).map(Instant::parse);
       if (stored.isPresent() && o.getFrom() != null) {
         throw new IllegalArgumentException("--from: bronze " + table + " exists and continues from its watermark "
             + stored.get() + "; --from only sets where a new table starts. Leave it out (re-reading a range would"
@@ -202,11 +285,26 @@ public class BronzeIngest {
         throw new IllegalArgumentException("--to " + to + " is before bronze " + table + "'s watermark " + from
             + ": that range was ingested already");
       }
-      ingest(p, db, source, o.getLakehouse(), from, to, days, runId, started, DeltaTables.lastRun(path, WRITER),
-          orderBuckets);
+      Run run = new Run(o.getLakehouse(), from, to, stored.map(Instant::toString).orElse(null), days, runId,
+          started.toEpochMilli(), state.lastRun(), orderBuckets,
+          open.map(w -> "thread " + w.threadId() + " open since " + w.started()).orElse(""));
+      p.apply(camel(table), new IngestTable(db, SOURCES.get(table), run));
     }
     return p;
   }
+
+  /** The commit info key of a run's upper bound, where the next run starts. */
+  static final String WATERMARK_TO = "watermark_to";
+
+  /**
+   * One table's run, as planned.
+   *
+   * @param continues the watermark the table recorded when the run was planned (null: none yet)
+   * @param ingestedAt the database's clock when the run was planned
+   * @param heldBackBy the open transaction that kept {@code to} from the clock, or empty
+   */
+  record Run(String lake, Instant from, Instant to, String continues, BusinessDay days, String runId, long ingestedAt,
+      long lastRun, int orderBuckets, String heldBackBy) implements Serializable {}
 
   public static void main(String[] args) throws Exception {
     Jobs.main("bronze", () -> Jobs.toCompletion(
@@ -235,42 +333,61 @@ public class BronzeIngest {
     return asked;
   }
 
-  /** The upper bound of the last successful run, from the table's latest commit. */
-  static Optional<Instant> storedWatermark(String path) {
-    return DeltaTables.latestCommitInfo(path).map(info -> info.get("watermark_to")).map(Instant::parse);
-  }
+  /**
+   * One table's run: its changes in the run's range, as bronze rows (tombstones included), written in one commit
+   * that records the range and continues the stored watermark.
+   */
+  static final class IngestTable extends PTransform<PBegin, PDone> {
+    private final SerializableFunction<Void, DataSource> db;
+    private final Source source;
+    private final Run run;
 
-  private static void ingest(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String lake,
-      Instant from, Instant to, BusinessDay days, String runId, Instant started, long lastRun, int orderBuckets) {
-    String path = Lakehouse.bronze(lake, source.table());
-    Schema schema = AvroSchemas.bronze(source.table());
-    AvroCoder<GenericRecord> coder = AvroCoder.of(GenericRecord.class, schema);
-    String name = camel(source.table());
-    final LocalDateTime fromUtc = LocalDateTime.ofInstant(from, ZoneOffset.UTC);
-    final LocalDateTime toUtc = LocalDateTime.ofInstant(to, ZoneOffset.UTC);
-    PCollection<GenericRecord> rows = p
-        .apply("Read" + name, JdbcIO.<GenericRecord>read()
-            .withDataSourceProviderFn(db)
-            .withQuery(source.select())
-            .withStatementPreparator(ps -> {
-              ps.setObject(1, fromUtc);
-              ps.setObject(2, toUtc);
-            })
-            .withRowMapper(new ToBronzeRow(schema.toString(), source, days, runId, started.toEpochMilli(), to.toEpochMilli()))
-            .withCoder(coder)
-            .withOutputParallelization(false));
-    if (source.reference()) {
-      rows = PCollectionList.of(rows).and(tombstones(p, db, source, path, rows, to, days, runId, started))
-          .apply("WithTombstones" + name, Flatten.pCollections());
+    IngestTable(SerializableFunction<Void, DataSource> db, Source source, Run run) {
+      this.db = db;
+      this.source = source;
+      this.run = run;
     }
-    if (source.table().equals("products")) {
-      observe(p, db, source, lake, to, days, runId);
+
+    @Override
+    public PDone expand(PBegin begin) {
+      Pipeline p = begin.getPipeline();
+      Schema schema = AvroSchemas.bronze(source.table());
+      LocalDateTime fromUtc = LocalDateTime.ofInstant(run.from(), ZoneOffset.UTC);
+      LocalDateTime toUtc = LocalDateTime.ofInstant(run.to(), ZoneOffset.UTC);
+      int bounds = source.bounds();
+      PCollection<GenericRecord> rows = begin
+          .apply("Read", JdbcIO.<GenericRecord>read()
+              .withDataSourceProviderFn(db)
+              .withQuery(source.select())
+              .withStatementPreparator(ps -> {
+                for (int i = 1; i < bounds; i += 2) {
+                  ps.setObject(i, fromUtc);
+                  ps.setObject(i + 1, toUtc);
+                }
+              })
+              .withRowMapper(new ToBronzeRow(schema.toString(), source, run))
+              .withCoder(AvroCoder.of(GenericRecord.class, schema))
+              .withOutputParallelization(false));
+      if (source.reference()) {
+        rows = PCollectionList.of(rows).and(tombstones(p, db, source, rows, run))
+            .apply("WithTombstones", Flatten.pCollections());
+      }
+      if (source.table().equals("products")) {
+        observe(p, db, source, run);
+      }
+      Map<String, String> info = new java.util.HashMap<>(Map.of("watermark_from", run.from().toString(), WATERMARK_TO,
+          run.to().toString(), "source_table", source.table(), Lakehouse.TIME_ZONE, run.days().zone(), ORDER_BUCKETS,
+          String.valueOf(run.orderBuckets())));
+      if (!run.heldBackBy().isEmpty()) {
+        info.put("held_back_by", run.heldBackBy());
+      }
+      rows.apply("Write", Lakehouse.bronzeTable(run.lake(), source.table(), run.orderBuckets())
+          .withRunId(run.runId())
+          .withCommitInfo(info)
+          .inSequence(WRITER, run.lastRun())
+          .continuing(WATERMARK_TO, run.continues()));
+      return PDone.in(p);
     }
-    rows.apply("Write" + name, Lakehouse.bronzeTable(lake, source.table(), orderBuckets)
-        .withRunId(runId)
-        .withCommitInfo(Map.of("watermark_from", from.toString(), "watermark_to", to.toString(),
-            "source_table", source.table(), Lakehouse.TIME_ZONE, days.zone(), ORDER_BUCKETS, String.valueOf(orderBuckets)))
-        .inSequence(WRITER, lastRun));
   }
 
   /** The bronze table of observations: which version of each product a run saw still in force. */
@@ -282,15 +399,18 @@ public class BronzeIngest {
    * saw it in force; without these, a price seen once would be unverifiable for every later sale. Rows
    * changed at or after {@code to} are in flux and left out. A few dozen rows a run.
    */
-  private static void observe(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, String lake,
-      Instant to, BusinessDay days, String runId) {
+  private static void observe(Pipeline p, SerializableFunction<Void, DataSource> db, Source source, Run run) {
+    String lake = run.lake();
+    Instant to = run.to();
+    BusinessDay days = run.days();
+    String runId = run.runId();
     String path = Lakehouse.bronze(lake, OBSERVATIONS);
     Schema schema = AvroSchemas.bronze(OBSERVATIONS);
     String schemaJson = schema.toString();
     final LocalDateTime toUtc = LocalDateTime.ofInstant(to, ZoneOffset.UTC);
     long seen = to.toEpochMilli();
     int partition = (int) days.dateOf(seen).toEpochDay();
-    p.apply("ReadCurrent" + camel(source.table()), JdbcIO.<GenericRecord>read()
+    p.apply("ReadCurrentProducts", JdbcIO.<GenericRecord>read()
             .withDataSourceProviderFn(db)
             .withQuery("SELECT `" + source.key() + "`, changed_at FROM " + source.table() + " WHERE changed_at < ?")
             .withStatementPreparator(ps -> ps.setObject(1, toUtc))
@@ -309,7 +429,7 @@ public class BronzeIngest {
         .apply("WriteObservations", Lakehouse.bronzeTable(lake, OBSERVATIONS, OrderBuckets.DEFAULT_BUCKETS)
             .withShards(1)
             .withRunId(runId)
-            .withCommitInfo(Map.of("watermark_to", to.toString(), "source_table", source.table()))
+            .withCommitInfo(Map.of(WATERMARK_TO, to.toString(), "source_table", source.table()))
             .inSequence(WRITER, DeltaTables.lastRun(path, WRITER)));
   }
 
@@ -319,24 +439,27 @@ public class BronzeIngest {
    * and bronze's history are read whole.
    */
   private static PCollection<GenericRecord> tombstones(Pipeline p, SerializableFunction<Void, DataSource> db,
-      Source source, String path, PCollection<GenericRecord> fresh, Instant to, BusinessDay days, String runId,
-      Instant started) {
+      Source source, PCollection<GenericRecord> fresh, Run run) {
     Schema schema = AvroSchemas.bronze(source.table());
-    String name = camel(source.table());
+    String path = Lakehouse.bronze(run.lake(), source.table());
+    Instant to = run.to();
+    BusinessDay days = run.days();
+    String runId = run.runId();
+    long ingestedAt = run.ingestedAt();
     TypeDescriptor<KV<String, Long>> kv = TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs());
     // key -> change time of a live version (>= 0) or of a tombstone (negated, < 0)
     SerializableFunction<GenericRecord, KV<String, Long>> liveness = r -> {
       long at = (Long) r.get("_changed_at");
       return KV.of(String.valueOf(r.get(source.key())), (Boolean) r.get("_deleted") ? -at - 1 : at);
     };
-    PCollection<KV<String, Long>> known = fresh.apply("Liveness" + name, MapElements.into(kv).via(liveness));
+    PCollection<KV<String, Long>> known = fresh.apply("Liveness", MapElements.into(kv).via(liveness));
     if (DeltaTables.latestVersion(path).isPresent()) {
       known = PCollectionList.of(known)
-          .and(p.apply("ReadHistory" + name, DeltaRead.latest(path, schema))
-              .apply("HistoryLiveness" + name, MapElements.into(kv).via(liveness)))
-          .apply("AllVersions" + name, Flatten.pCollections());
+          .and(p.apply("ReadHistory", DeltaRead.latest(path, schema))
+              .apply("HistoryLiveness", MapElements.into(kv).via(liveness)))
+          .apply("AllVersions", Flatten.pCollections());
     }
-    PCollection<KV<String, String>> inMysql = p.apply("ReadKeys" + name, JdbcIO.<KV<String, String>>read()
+    PCollection<KV<String, String>> inMysql = p.apply("ReadKeys", JdbcIO.<KV<String, String>>read()
         .withDataSourceProviderFn(db)
         .withQuery("SELECT `" + source.key() + "` FROM " + source.table())
         .withRowMapper(rs -> KV.of(rs.getString(1), ""))
@@ -347,8 +470,8 @@ public class BronzeIngest {
     String schemaJson = schema.toString();
     long toMillis = to.toEpochMilli();
     return KeyedPCollectionTuple.of(versionsTag, known).and(presentTag, inMysql)
-        .apply("JoinKeys" + name, CoGroupByKey.create())
-        .apply("Tombstones" + name, ParDo.of(new DoFn<KV<String, CoGbkResult>, GenericRecord>() {
+        .apply("JoinKeys", CoGroupByKey.create())
+        .apply("Tombstones", ParDo.of(new DoFn<KV<String, CoGbkResult>, GenericRecord>() {
           private transient Schema tombstone;
 
           @ProcessElement
@@ -378,7 +501,7 @@ public class BronzeIngest {
             r.put("_deleted", true);
             r.put("_seen_at", toMillis);
             r.put("_run_id", runId);
-            r.put("_ingested_at", started.toEpochMilli());
+            r.put("_ingested_at", ingestedAt);
             r.put("_source_table", source.table());
             r.put("_partition_date", (int) days.dateOf(toMillis).toEpochDay());
             out.output(r);
@@ -387,23 +510,21 @@ public class BronzeIngest {
         .setCoder(AvroCoder.of(GenericRecord.class, schema));
   }
 
-  /** Maps a JDBC row to a bronze record: source columns as text, plus the ingest metadata. */
+  /**
+   * Maps a JDBC row to a bronze record: source columns as text, as MySQL gives them, plus the ingest metadata. The
+   * partition is the order's day for orders and lines, the change's day otherwise; an order or line whose order has
+   * no usable time (a zero date, say) is kept, in the day of its change, where silver quarantines it naming the value.
+   */
   static class ToBronzeRow implements JdbcIO.RowMapper<GenericRecord> {
     private final String schemaJson;
     private final Source source;
-    private final BusinessDay days;
-    private final String runId;
-    private final long ingestedAt;
-    private final long seenAt;
+    private final Run run;
     private transient Schema schema;
 
-    ToBronzeRow(String schemaJson, Source source, BusinessDay days, String runId, long ingestedAt, long seenAt) {
-      this.days = days;
-      this.seenAt = seenAt;
+    ToBronzeRow(String schemaJson, Source source, Run run) {
       this.schemaJson = schemaJson;
       this.source = source;
-      this.runId = runId;
-      this.ingestedAt = ingestedAt;
+      this.run = run;
     }
 
     @Override
@@ -415,17 +536,27 @@ public class BronzeIngest {
       for (String c : sourceColumns(schema)) {
         r.put(c, rs.getString(c));
       }
-      long changed = rs.getObject("_changed_at", LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli();
+      long changed = utcMillis(rs, "_changed_at").orElseThrow(
+          () -> new IllegalStateException(source.table() + ": a row without changed_at, which MySQL always sets"));
       r.put("_changed_at", changed);
-      r.put("_deleted", false);
-      r.put("_seen_at", seenAt);
-      r.put("_run_id", runId);
-      r.put("_ingested_at", ingestedAt);
+      r.put("_deleted", rs.getInt("_deleted") == 1);
+      r.put("_seen_at", run.to().toEpochMilli());
+      r.put("_run_id", run.runId());
+      r.put("_ingested_at", run.ingestedAt());
       r.put("_source_table", source.table());
-      LocalDate partition = days.dateOf(source.reference() ? changed
-          : rs.getObject("_order_ts", LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
-      r.put("_partition_date", (int) partition.toEpochDay());
+      long day = source.reference() ? changed : utcMillis(rs, "_order_ts").orElse(changed);
+      r.put("_partition_date", (int) run.days().dateOf(day).toEpochDay());
       return r;
+    }
+
+    /** A DATETIME column as epoch ms (the landing zone stores UTC); empty when null or not a real time (a zero date). */
+    private static Optional<Long> utcMillis(ResultSet rs, String column) {
+      try {
+        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+        return t == null ? Optional.empty() : Optional.of(t.toInstant(ZoneOffset.UTC).toEpochMilli());
+      } catch (java.sql.SQLException | java.time.DateTimeException e) {
+        return Optional.empty();
+      }
     }
   }
 

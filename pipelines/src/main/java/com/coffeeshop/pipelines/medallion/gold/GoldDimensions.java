@@ -156,8 +156,14 @@ public class GoldDimensions {
           .min(LocalDate::compareTo);
       Map<Dimension, SortedMap<LocalDate, List<GenericRecord>>> daily = new java.util.HashMap<>();
       DIMENSIONS.forEach(d -> daily.put(d, new TreeMap<>()));
+      // Before its first captured version an entity has that version (see ReferenceHistory): from the start of
+      // time, so that orders imported from before the first capture find their dimensions.
+      List<LocalDate> days = new java.util.ArrayList<>();
+      first.ifPresent(f -> days.add(Lakehouse.HISTORY_START));
       for (LocalDate d = first.orElse(through.plusDays(1)); !d.isAfter(through); d = d.plusDays(1)) {
-        LocalDate on = d;
+        days.add(d);
+      }
+      for (LocalDate d : days) {
         Map<Integer, String> categories = new java.util.HashMap<>();
         ReferenceRules.Categories categoryRule = new ReferenceRules.Categories(d);
         history.get("product_category").on(d, v -> categoryRule.silverRow(v, Map.of()))
@@ -165,9 +171,9 @@ public class GoldDimensions {
         ReferenceRules.Products productRule = new ReferenceRules.Products(d);
         ReferenceRules.Stores storeRule = new ReferenceRules.Stores(d);
         ReferenceRules.PaymentMethods paymentRule = new ReferenceRules.PaymentMethods(d);
-        daily.get(PRODUCTS).put(on, List.copyOf(history.get("products").on(d, v -> productRule.silverRow(v, categories)).values()));
-        daily.get(STORES).put(on, List.copyOf(history.get("stores").on(d, v -> storeRule.silverRow(v, Map.of())).values()));
-        daily.get(PAYMENT_METHODS).put(on,
+        daily.get(PRODUCTS).put(d, List.copyOf(history.get("products").on(d, v -> productRule.silverRow(v, categories)).values()));
+        daily.get(STORES).put(d, List.copyOf(history.get("stores").on(d, v -> storeRule.silverRow(v, Map.of())).values()));
+        daily.get(PAYMENT_METHODS).put(d,
             List.copyOf(history.get("payment_methods").on(d, v -> paymentRule.silverRow(v, Map.of())).values()));
       }
       for (Dimension dim : DIMENSIONS) {

@@ -5,9 +5,11 @@ import com.coffeeshop.transforms.validate.Rejected;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 
@@ -20,6 +22,10 @@ import org.apache.avro.generic.GenericRecord;
  * (bronze {@code _changed_at}) before D ends; a version that fails them never replaces a good one. A
  * key deleted before D began is not on D; a key deleted during D still is, with its last state, so the
  * day's orders of a product deleted that afternoon still find it (in gold it is valid through D).
+ *
+ * <p>Before its first captured version an entity is on every day with that version: bronze sees an entity only
+ * from the day it was loaded or changed, and orders imported from before then (a team's first load of history)
+ * must find their store, product and payment method. Its price then is unverified (see silver's pricing).
  */
 public final class ReferenceHistory {
   /** A table's rule: the silver row of a bronze version, or why it is rejected. */
@@ -92,6 +98,20 @@ public final class ReferenceHistory {
       }
     }
     gone.keySet().forEach(newest::remove);
+    Set<String> seen = new HashSet<>(newestAt.keySet());
+    seen.addAll(gone.keySet());
+    for (GenericRecord v : versions) { // the first valid version of each entity not yet seen by the day's end
+      String key = String.valueOf(v.get("id"));
+      if (changedAt(v) < end || deleted(v) || seen.contains(key)) {
+        continue;
+      }
+      try {
+        newest.put(key, rule.silverRow(v));
+        seen.add(key);
+      } catch (Rejected invalid) {
+        // its next version may be valid
+      }
+    }
     return newest;
   }
 }

@@ -214,37 +214,50 @@ public final class OrderRules {
         }
         return;
       }
+      // The newest version decides: a tombstone (the order deleted, or moved to another day) retires the order and
+      // every line written before it; older versions are superseded.
       GenericRecord order = null;
+      long retiredAt = Long.MIN_VALUE;
       List<GenericRecord> versions = newestFirst(orderRows);
       for (int i = 0; i < versions.size(); i++) {
         GenericRecord o = versions.get(i);
-        if (i == 0) {
+        if (i == 0 && deleted(o)) {
+          retiredAt = changedAt(o);
+          supersededOrders++;
+        } else if (i == 0) {
           try {
             order = spec.orderCheck().silverOrder(o, storeIds, paymentMethodIds, customerIds);
             orders.write(order);
           } catch (Rejected why) {
             c.output(Quarantine.QUARANTINED, spec.quarantine().of("orders", why, orderId, o));
           }
-        } else if (changedAt(o) == changedAt(versions.get(0))) {
+        } else if (!deleted(o) && !deleted(versions.get(0)) && changedAt(o) == changedAt(versions.get(0))) {
           c.output(Quarantine.QUARANTINED, spec.quarantine().of("orders",
               new Rejected("duplicate_key", "order " + orderId + " appears more than once"), orderId, o));
         } else {
           supersededOrders++;
         }
       }
-      Map<String, Long> newestLine = new HashMap<>();
-      for (GenericRecord line : newestFirst(lineRows)) {
-        String product = Clean.text(line.get("product_id"));
-        String key = orderId + "|" + product;
-        Long newest = newestLine.putIfAbsent(String.valueOf(product), changedAt(line));
-        if (newest != null && newest != changedAt(line)) {
-          supersededLines++;
+      Map<String, List<GenericRecord>> byProduct = new java.util.TreeMap<>();
+      lineRows.forEach(l -> byProduct.computeIfAbsent(String.valueOf(Clean.text(l.get("product_id"))),
+          p -> new ArrayList<>(2)).add(l));
+      for (Map.Entry<String, List<GenericRecord>> product : byProduct.entrySet()) {
+        String key = orderId + "|" + product.getKey();
+        List<GenericRecord> lineVersions = newestFirst(product.getValue());
+        GenericRecord line = lineVersions.get(0);
+        if (deleted(line) || changedAt(line) <= retiredAt) {
+          supersededLines += lineVersions.size(); // the line deleted, or retired with its order
           continue;
         }
-        try {
-          if (newest != null) {
-            throw new Rejected("duplicate_key", "order " + orderId + " has product " + product + " twice");
+        for (GenericRecord older : lineVersions.subList(1, lineVersions.size())) {
+          if (!deleted(older) && changedAt(older) == changedAt(line)) {
+            c.output(Quarantine.QUARANTINED, spec.quarantine().of("order_lines", new Rejected("duplicate_key",
+                "order " + orderId + " has product " + product.getKey() + " twice"), key, older));
+          } else {
+            supersededLines++;
           }
+        }
+        try {
           if (order == null) {
             throw new Rejected("unknown_order", "order " + orderId + " is missing from the day's orders or was quarantined");
           }
@@ -330,12 +343,21 @@ public final class OrderRules {
     return (Long) bronze.get("_changed_at");
   }
 
-  /** Newest change first; equal times in a fixed order (Avro's order of the values, column by column). */
+  /** Whether a bronze row is a tombstone: the key was deleted, or vanished from this day. */
+  private static boolean deleted(GenericRecord bronze) {
+    return Boolean.TRUE.equals(bronze.get("_deleted"));
+  }
+
+  /**
+   * Newest change first; at equal times a version before a tombstone (a key deleted and written again in one
+   * transaction lives), then a fixed order (Avro's order of the values, column by column).
+   */
   private static List<GenericRecord> newestFirst(Iterable<GenericRecord> rows) {
     List<GenericRecord> list = new ArrayList<>();
     rows.forEach(list::add);
     if (list.size() > 1) {
       list.sort(Comparator.comparingLong(OrderRules::changedAt).reversed()
+          .thenComparing(OrderRules::deleted)
           .thenComparing((a, b) -> GenericData.get().compare(a, b, a.getSchema())));
     }
     return list;

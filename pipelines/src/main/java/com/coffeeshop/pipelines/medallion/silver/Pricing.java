@@ -27,6 +27,10 @@ import java.util.List;
  *   <li>otherwise (the price in force was seen, and nothing explains the subtotal):
  *       {@code subtotal_mismatch}, quarantined.
  * </ol>
+ *
+ * <p>An order from before the product's first captured price (a first import of history) is valid with the warning
+ * {@code price_unverified}: its unit price is what the line says it paid (subtotal over quantity, when there is no
+ * discount and it divides), else the first captured price.
  */
 public record Pricing(int unitPrice, int subtotal, Rejected warning) {
   /** How long after a price change a line may still carry the price before it (the suggestion job's cache). */
@@ -40,7 +44,24 @@ public record Pricing(int unitPrice, int subtotal, Rejected warning) {
   public static Pricing of(Iterable<PriceVersion> captured, long ts, long dayStart, long dayEnd, int quantity,
       int discount, int subtotal) throws Rejected {
     List<PriceVersion> versions = new ArrayList<>();
-    captured.forEach(versions::add);
+    captured.forEach(v -> {
+      if (v.changedAt() < dayEnd) {
+        versions.add(v);
+      }
+    });
+    if (versions.isEmpty()) {
+      PriceVersion first = null;
+      for (PriceVersion v : captured) {
+        first = first == null || v.changedAt() < first.changedAt() ? v : first;
+      }
+      if (first == null) {
+        throw new IllegalArgumentException("no captured price");
+      }
+      int paid = discount == 0 && quantity > 0 && subtotal % quantity == 0 ? subtotal / quantity : first.price();
+      return new Pricing(paid, subtotal, new Rejected("price_unverified", "subtotal=" + subtotal + " at "
+          + Instant.ofEpochMilli(ts) + ", before the product's first captured price (" + first.price() + " from "
+          + Instant.ofEpochMilli(first.changedAt()) + "): unit_price " + paid + " as the line paid it"));
+    }
     versions.sort(Comparator.comparingLong(PriceVersion::changedAt));
     int inForce = -1;
     for (int i = 0; i < versions.size() && versions.get(i).changedAt() <= ts; i++) {

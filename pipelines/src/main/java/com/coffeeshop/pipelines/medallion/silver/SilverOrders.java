@@ -91,7 +91,7 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     }
     References r = references;
     OrderRules.JoinSpec join = new OrderRules.JoinSpec(new OrderRules.OrderCheck(day, run.days(), runStarted),
-        r.stores(), r.paymentMethods(), r.customers(), priceHistory(p, lake, run.days().end(day)), r.products(),
+        r.stores(), r.paymentMethods(), r.customers(), priceHistory(p, lake), r.products(),
         run.days(), run.quarantine(), ordersTable, linesTable);
     PCollectionTuple joined = p
         .apply("ListBronzeBuckets", SplitSource.of(OrderBuckets.of(splits), KvCoder.of(VarIntCoder.of(),
@@ -145,12 +145,11 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
   }
 
   /**
-   * Every captured price of every product written before the day's end: product id → its versions, each
-   * known in force until the latest instant a bronze run saw it so (its own read, or a later run's
-   * observation of it unchanged).
+   * Every captured price of every product: product id → its versions, each known in force until the latest instant
+   * a bronze run saw it so (its own read, or a later run's observation of it unchanged). Pricing takes those written
+   * before the order's day ends, or the first one when none was (an order from before the product's first capture).
    */
-  private static PCollectionView<Map<String, Iterable<PriceVersion>>> priceHistory(Pipeline p, String lake,
-      long nextDay) {
+  private static PCollectionView<Map<String, Iterable<PriceVersion>>> priceHistory(Pipeline p, String lake) {
     String observations = Lakehouse.bronze(lake, "observations");
     PCollection<KV<String, Long>> seen = DeltaTables.latestVersion(observations).isPresent()
         ? p.apply("ReadObservations", DeltaRead.latest(observations, AvroSchemas.bronze("observations")))
@@ -172,7 +171,7 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
           public void process(ProcessContext c) {
             GenericRecord r = c.element();
             long at = (Long) r.get("_changed_at");
-            if ((Boolean) r.get("_deleted") || at >= nextDay) {
+            if ((Boolean) r.get("_deleted")) {
               return;
             }
             try {
