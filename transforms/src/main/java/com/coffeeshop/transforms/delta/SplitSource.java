@@ -1,7 +1,6 @@
 package com.coffeeshop.transforms.delta;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -10,70 +9,61 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
- * Units of work (the {@link FileSplit}s of a read, or groups of them) as a source that the runner splits into one
- * source per unit, whatever size it asks for: each unit is then one of the runner's own input splits, which Flink
- * hands to a task when the task asks for one and Spark runs as a task of its own on whichever core is free. A DoFn
- * that reads a unit's files itself ({@link DeltaRead#readSplit}) and follows this source directly (Flink chains it
- * to the source) so gets its next unit only when it has finished the last one: the workers share the work by how
- * fast they go, not by a hash of a random key, which with few units is a coin toss.
+ * The {@link FileSplit}s of a read as a source that the runner splits into one source per file split, whatever
+ * size it asks for: each file split is then one of the runner's own input splits, which Flink hands to a task
+ * when the task asks for one and Spark runs as a task of its own on whichever core is free. A DoFn that reads a
+ * split itself ({@link DeltaRead#readSplit}) and follows this source directly (Flink chains it to the source)
+ * so gets its next split only when it has finished the last one: the workers share the splits by how fast they
+ * go, not by a hash of a random key.
  *
- * @param <T> a unit of work
+ * <p>A {@code Create} of the splits and a {@code Reshuffle.viaRandomKey()} deal them out by the hash of a random
+ * key instead. With few splits that is a coin toss: with a day's lines in two files on two workers, both went
+ * to one worker half the time, and it joined the whole day alone.
  */
-public final class SplitSource<T extends Serializable> extends BoundedSource<T> {
-  private final List<T> splits;
-  private final Coder<T> coder;
-  private final SerializableFunction<T, Long> bytes;
+public final class SplitSource extends BoundedSource<FileSplit> {
+  private final List<FileSplit> splits;
 
-  private SplitSource(List<T> splits, Coder<T> coder, SerializableFunction<T, Long> bytes) {
+  private SplitSource(List<FileSplit> splits) {
     this.splits = List.copyOf(splits);
-    this.coder = coder;
-    this.bytes = bytes;
   }
 
   /** Reads {@code splits} as elements, one runner split each. */
   public static Read.Bounded<FileSplit> of(List<FileSplit> splits) {
-    return of(splits, SerializableCoder.of(FileSplit.class), FileSplit::length);
-  }
-
-  /** Reads {@code units} as elements, one runner split each; {@code bytes}: what reading a unit's files costs. */
-  public static <T extends Serializable> Read.Bounded<T> of(List<T> units, Coder<T> coder,
-      SerializableFunction<T, Long> bytes) {
-    return Read.from(new SplitSource<>(units, coder, bytes));
+    return Read.from(new SplitSource(splits));
   }
 
   @Override
-  public List<SplitSource<T>> split(long desiredBundleSizeBytes, PipelineOptions options) {
+  public List<SplitSource> split(long desiredBundleSizeBytes, PipelineOptions options) {
     if (splits.size() <= 1) {
       return List.of(this);
     }
-    return splits.stream().map(s -> new SplitSource<>(List.of(s), coder, bytes)).toList();
+    return splits.stream().map(s -> new SplitSource(List.of(s))).toList();
   }
 
-  /** The bytes the units cover: what reading them costs, not the few bytes of the elements. */
+  /** The bytes the splits cover: what reading them costs, not the few bytes of the elements. */
   @Override
   public long getEstimatedSizeBytes(PipelineOptions options) {
-    return splits.stream().mapToLong(bytes::apply).sum();
+    return splits.stream().mapToLong(FileSplit::length).sum();
   }
 
   @Override
-  public Coder<T> getOutputCoder() {
-    return coder;
+  public Coder<FileSplit> getOutputCoder() {
+    return SerializableCoder.of(FileSplit.class);
   }
 
   @Override
-  public BoundedReader<T> createReader(PipelineOptions options) {
-    return new Reader<>(this);
+  public BoundedReader<FileSplit> createReader(PipelineOptions options) {
+    return new Reader(this);
   }
 
-  private static final class Reader<T extends Serializable> extends BoundedReader<T> {
-    private final SplitSource<T> source;
-    private final Iterator<T> next;
-    private T current;
+  private static final class Reader extends BoundedReader<FileSplit> {
+    private final SplitSource source;
+    private final Iterator<FileSplit> next;
+    private FileSplit current;
 
-    Reader(SplitSource<T> source) {
+    Reader(SplitSource source) {
       this.source = source;
       this.next = source.splits.iterator();
     }
@@ -90,7 +80,7 @@ public final class SplitSource<T extends Serializable> extends BoundedSource<T> 
     }
 
     @Override
-    public T getCurrent() {
+    public FileSplit getCurrent() {
       if (current == null) {
         throw new NoSuchElementException();
       }
@@ -101,7 +91,7 @@ public final class SplitSource<T extends Serializable> extends BoundedSource<T> 
     public void close() {}
 
     @Override
-    public BoundedSource<T> getCurrentSource() {
+    public BoundedSource<FileSplit> getCurrentSource() {
       return source;
     }
   }

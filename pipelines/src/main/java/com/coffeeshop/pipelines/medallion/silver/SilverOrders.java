@@ -5,7 +5,6 @@ import com.coffeeshop.pipelines.lakehouse.OrderBuckets;
 import com.coffeeshop.schemas.AvroSchemas;
 import com.coffeeshop.transforms.delta.DeltaRead;
 import com.coffeeshop.transforms.delta.FileSplit;
-import com.coffeeshop.transforms.delta.SplitSource;
 import com.coffeeshop.transforms.delta.DeltaTables;
 import com.coffeeshop.transforms.validate.Clean;
 import com.coffeeshop.transforms.validate.DataQuality;
@@ -33,6 +32,7 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -47,7 +47,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * line as of its order's time. Bronze writes orders and lines in buckets of the order id ({@link OrderBuckets}),
  * so the join takes a bucket at a time: one step reads a bucket's files of both tables, joins them in memory and
  * writes the valid rows to silver's {@code orders} and {@code order_lines} files itself
- * ({@link OrderRules.JoinBucket}); no row is shuffled. The outputs are the quarantined rows and the data-quality
+ * ({@link OrderRules.JoinBucket}); only the list of buckets is shuffled, to deal them out to the workers, never a
+ * row. The outputs are the quarantined rows and the data-quality
  * counts.
  */
 public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
@@ -94,8 +95,11 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
         r.stores(), r.paymentMethods(), r.customers(), priceHistory(p, lake), r.products(),
         run.days(), run.quarantine(), ordersTable, linesTable);
     PCollectionTuple joined = p
-        .apply("ListBronzeBuckets", SplitSource.of(OrderBuckets.of(splits), KvCoder.of(VarIntCoder.of(),
-            ListCoder.of(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileSplit.class)))), SilverOrders::bytes))
+        .apply("ListBronzeBuckets", Create.of(OrderBuckets.of(splits)).withCoder(KvCoder.of(VarIntCoder.of(),
+            ListCoder.of(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileSplit.class))))))
+        // a bucket is a large unit of work (a 16th of the day): dealt out to the workers by a shuffle, so Spark makes
+        // one bundle, and files, per worker instead of one per bucket
+        .apply("SpreadBuckets", Reshuffle.viaRandomKey())
         .apply("JoinBucketsInPlace", ParDo.of(new OrderRules.JoinBucket(join, reads))
             .withSideInputs(join.sideInputs())
             .withOutputTags(OrderRules.ORDER_FILES, TupleTagList.of(OrderRules.LINE_FILES).and(OrderRules.ORDER_ROWS)
@@ -109,11 +113,6 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
     return PCollectionTuple.of(SilverTable.QUARANTINED,
             joined.get(SilverTable.QUARANTINED).setCoder(AvroCoder.of(GenericRecord.class, Quarantine.schema())))
         .and(SilverTable.COUNTS, counts);
-  }
-
-  /** What reading a bucket costs: the bytes of its splits. */
-  private static Long bytes(KV<Integer, List<KV<Integer, FileSplit>>> bucket) {
-    return bucket.getValue().stream().mapToLong(split -> split.getValue().length()).sum();
   }
 
   /**
