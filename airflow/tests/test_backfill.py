@@ -153,7 +153,8 @@ def test_a_backfill_of_three_days_on_flink_runs_them_in_order_and_fills_gold(air
     for earlier, later in zip(runs, runs[1:]):
         assert earlier[4] <= later[3], "the days ran one at a time, in date order"
     tasks = metadata("SELECT DISTINCT task_id FROM task_instance WHERE dag_id = 'coffeeshop_daily'")
-    assert {t[0] for t in tasks} == {"day_settled", "bronze", "silver", "gold_dimensions", "gold_facts", "kpi_report"}
+    assert {t[0] for t in tasks} == {"day_settled", "bronze", "silver", "gold_dimensions", "gold_facts", "reconcile",
+                                     "kpi_report"}
 
     facts = DeltaTable(str(LAKEHOUSE / "gold" / "fact_orders")).to_pyarrow_table(
         columns=["order_id", "order_date", "quantity", "subtotal"])
