@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -31,6 +32,27 @@ public final class Jobs {
   }
 
   /**
+   * A batch job's options ({@link #options}), with its runner's embedded engine starting on a thread of its own
+   * while the job builds its pipeline ({@link EmbeddedEngine}); {@link #run} hands it to each pipeline.
+   */
+  public static <T extends PipelineOptions> T batchOptions(String[] args, Class<T> type) {
+    T options = options(args, type);
+    EmbeddedEngine.startFor(options);
+    return options;
+  }
+
+  /** Runs a batch pipeline: on the embedded engine this JVM started, if any, else as its runner would. */
+  public static PipelineResult run(Pipeline p) {
+    try {
+      return EmbeddedEngine.run(p);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the embedded engine did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Runs a job's main body and ends the JVM when it returns, printing its {@link #result} line. Bad options or
    * configuration ({@link IllegalArgumentException}, whose message says what to change) end it with the message
    * and exit code 2, without a stack trace; anything else ends it with its trace and exit code 1.
@@ -46,6 +68,7 @@ public final class Jobs {
     result.put("job", job);
     try {
       body.run();
+      EmbeddedEngine.close();
       exit = 0;
     } catch (IllegalArgumentException e) {
       System.err.println(job + ": " + e.getMessage());

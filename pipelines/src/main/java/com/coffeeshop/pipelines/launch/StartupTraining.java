@@ -59,7 +59,7 @@ public final class StartupTraining {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("startup training", () -> {
-      PipelineOptions options = Jobs.options(args, PipelineOptions.class);
+      PipelineOptions options = Jobs.batchOptions(args, PipelineOptions.class);
       Path lake = Files.createTempDirectory("coffeeshop-startup-training");
       try {
         train(options, lake);
@@ -88,7 +88,7 @@ public final class StartupTraining {
     }
     write.apply("Lines", Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, LINE)))
         .apply("WriteLines", DeltaWrite.to(lines, LINE).partitionedBy("day"));
-    Jobs.toCompletion(write.run(), "startup training (write)");
+    Jobs.toCompletion(Jobs.run(write), "startup training (write)");
     // Commits up to the log's first checkpoint (every 10th version), which the read below starts from, as a
     // step's reads of a table in use do.
     DeltaLog log = DeltaTables.log(lines);
@@ -118,7 +118,7 @@ public final class StartupTraining {
         }).withSideInputs(storeNames))
         .setCoder(AvroCoder.of(GenericRecord.class, TOTAL))
         .apply("WriteTotals", DeltaWrite.to(totals, TOTAL).withMode(DeltaWrite.Mode.OVERWRITE));
-    Jobs.toCompletion(read.run(), "startup training (read)");
+    Jobs.toCompletion(Jobs.run(read), "startup training (read)");
 
     int stored = DeltaTables.readSmall(totals, TOTAL, null).size();
     if (stored != STORES) {

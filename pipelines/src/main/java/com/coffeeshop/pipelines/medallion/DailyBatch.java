@@ -85,7 +85,7 @@ public class DailyBatch {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("daily batch", () -> run(Jobs.options(args, Options.class)));
+    Jobs.main("daily batch", () -> run(Jobs.batchOptions(args, Options.class)));
   }
 
   /**

@@ -204,12 +204,12 @@ public class StoreDailyRevenue {
                 .withPrefix("store_daily_revenue-" + day)
                 .withSuffix(".parquet")
                 .withNumShards(1));
-    return p.run();
+    return Jobs.run(p);
   }
 
   public static void main(String[] args) throws Exception {
     Jobs.main("store daily revenue", () -> Jobs.toCompletion(
-        run(Jobs.options(args, Options.class)), "store daily revenue"));
+        run(Jobs.batchOptions(args, Options.class)), "store daily revenue"));
   }
 
 }

@@ -217,7 +217,7 @@ public class BronzeIngest {
   }
 
   public static PipelineResult run(Options o) {
-    return plan(o).run();
+    return Jobs.run(plan(o));
   }
 
   /**
@@ -308,7 +308,7 @@ public class BronzeIngest {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("bronze", () -> Jobs.toCompletion(
-        run(Jobs.options(args, Options.class)), "bronze"));
+        run(Jobs.batchOptions(args, Options.class)), "bronze"));
   }
 
   /** The commit info key of the number of buckets of the order id bronze's orders and lines are written in. */

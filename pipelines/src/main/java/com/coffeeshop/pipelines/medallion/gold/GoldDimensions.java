@@ -126,7 +126,7 @@ public class GoldDimensions {
               .withRunId(runId)
               .withCommitInfo(Map.of(Lakehouse.DIMENSIONS_COVER, through.toString(), Restatement.DAY, day.toString())));
     }
-    return p.run();
+    return Jobs.run(p);
   }
 
   /** Every day's entities from bronze, then each dimension from them. */
@@ -186,6 +186,6 @@ public class GoldDimensions {
 
   public static void main(String[] args) throws Exception {
     Jobs.main("gold dimensions", () -> Jobs.toCompletion(
-        run(Jobs.options(args, Options.class)), "gold dimensions"));
+        run(Jobs.batchOptions(args, Options.class)), "gold dimensions"));
   }
 }

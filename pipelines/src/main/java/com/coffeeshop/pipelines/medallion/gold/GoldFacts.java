@@ -76,7 +76,7 @@ public class GoldFacts {
         .apply("JoinDimensionsInPlace", ParDo.of(new JoinLines(lineRead, facts, products, stores, payments))
             .withOutputTags(JoinLines.FILES, TupleTagList.of(JoinLines.SMALL_BUNDLE_ROWS)));
     facts.commit("WriteFactOrders", joined.get(JoinLines.FILES), joined.get(JoinLines.SMALL_BUNDLE_ROWS));
-    return p.run();
+    return Jobs.run(p);
   }
 
   /**
@@ -250,7 +250,7 @@ public class GoldFacts {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("gold facts", () -> runAndRestate(Jobs.options(args, Options.class)));
+    Jobs.main("gold facts", () -> runAndRestate(Jobs.batchOptions(args, Options.class)));
   }
 
   /**

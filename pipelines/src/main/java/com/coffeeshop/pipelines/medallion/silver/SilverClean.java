@@ -138,7 +138,7 @@ public class SilverClean {
     counts.add(DataQuality.quarantined(allRejected));
     DataQuality.report(PCollectionList.of(counts), Lakehouse.SILVER_TABLES, day, runId)
         .apply("WriteDataQualityReport", table(lake, "dq_report", built, runId));
-    return p.run();
+    return Jobs.run(p);
   }
 
   /** The write of a silver table: the day's partition replaced, the build's inputs recorded. */
@@ -176,7 +176,7 @@ public class SilverClean {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main("silver", () -> runAndRestate(Jobs.options(args, Options.class)));
+    Jobs.main("silver", () -> runAndRestate(Jobs.batchOptions(args, Options.class)));
   }
 
   /**
