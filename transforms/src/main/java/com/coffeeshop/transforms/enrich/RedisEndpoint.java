@@ -10,7 +10,11 @@ import java.time.Duration;
  */
 public record RedisEndpoint(String host, int port, int database, Duration retryBudget) implements Serializable {
   public RedisEndpoint(String host, int port) {
-    this(host, port, 0, EffectRetries.DEFAULT_BUDGET);
+    this(host, port, 0);
+  }
+
+  public RedisEndpoint(String host, int port, int database) {
+    this(host, port, database, EffectRetries.DEFAULT_BUDGET);
   }
 
   /** The same Redis, its calls retried for {@code budget}. */
