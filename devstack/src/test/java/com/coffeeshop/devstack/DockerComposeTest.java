@@ -40,17 +40,19 @@ class DockerComposeTest {
   }
 
   @Test
-  void hasEveryServiceTheReadmeNames() throws IOException {
-    // The README's docker/ section lists the services as `name` in the first column of a table.
-    String readme = Files.readString(REPO.resolve("README.md"));
-    String section = readme.substring(readme.indexOf("## The Docker stack"));
+  void hasEveryServiceTheOperationsDocNames() throws IOException {
+    // docs/operations.md's Docker section lists the services as `name` in the first column of a table.
+    String doc = Files.readString(REPO.resolve("docs/operations.md"));
+    int start = doc.indexOf("## The Docker stack");
+    assertThat("docs/operations.md has a section '## The Docker stack'", start, not(-1));
+    String section = doc.substring(start);
     section = section.substring(0, section.indexOf("\n## ", 5) < 0 ? section.length() : section.indexOf("\n## ", 5));
     List<String> named = new ArrayList<>();
     Matcher m = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\|").matcher(section);
     while (m.find()) {
       named.add(m.group(1));
     }
-    assertThat("the README names services", named, not(empty()));
+    assertThat("the operations doc names services", named, not(empty()));
     assertThat(services.keySet(), hasItems(named.toArray(String[]::new)));
     assertThat(services.keySet(), hasItems("mysql", "kafka", "connect", "connect-init", "redis",
         "flink-jobmanager", "flink-taskmanager", "spark-master", "spark-worker", "airflow"));
