@@ -1,6 +1,7 @@
 package com.coffeeshop.systemtests.medallion;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
@@ -121,7 +122,8 @@ class SourceFidelityTest {
         + "-1' AND product_id = 'CF02'"); // a swapped product: the line's key changes
     sql("ALTER TABLE orders ADD COLUMN till_note VARCHAR(40) NULL"); // a column outside the contract
     db.cli("generate-orders", "--orders", "300", "--rate", "0", "--seed", "33"); // today's orders
-    order("mismatch", Instant.now().minusSeconds(60), 4, line("CF01", 1));
+    // Sold now, after CF01's price was captured (a line from before the first capture is only unverified).
+    order("mismatch", Instant.now(), 4, line("CF01", 1));
     sql("UPDATE order_details SET subtotal = 1 WHERE order_id = 'mismatch'"); // allowed by MySQL, not by silver
     sql("UPDATE products SET updated_at = '2099-01-01 00:00:00' WHERE id = 'TE01'"); // a writer's future date
     try (Statement lax = writer.createStatement()) {
@@ -188,7 +190,9 @@ class SourceFidelityTest {
           + " ON d.order_id = o.id WHERE o.`timestamp` >= '" + utc(day.atStartOfDay(CHAIN).toInstant()) + "' AND o.`timestamp` < '"
           + utc(day.plusDays(1).atStartOfDay(CHAIN).toInstant()) + "'")) {
         String[] f = row.split("\\|");
-        mysql.put(f[0] + "|" + f[1], f[2] + "x" + f[3]);
+        if (!f[0].equals("mismatch")) { // its subtotal is refused by silver: quarantined, named in another test
+          mysql.put(f[0] + "|" + f[1], f[2] + "x" + f[3]);
+        }
       }
       assertThat(day + ": gold's lines are MySQL's", gold, is(mysql));
       LandingZoneDatabase.CliRun reconcile = db.tryCli("reconcile", "--lakehouse", lakehouse, "--date", day.toString());
@@ -208,7 +212,8 @@ class SourceFidelityTest {
       }
     }
     assertThat(quarantined, everyItem(org.hamcrest.Matchers.anyOf(containsString("zero-date"), containsString("mismatch"))));
-    assertThat(quarantined, hasItem(containsString("timestamp='0000-00-00 00:00:00' is not a date-time")));
+    assertThat(quarantined, hasItem(allOf(containsString("timestamp='0000-00-00 00:00:00"),
+        containsString("is not a date-time"))));
     assertThat(quarantined, hasItem(containsString("mismatch|CF01 subtotal_mismatch: subtotal=1 but")));
     assertThat("the imported line at a price nobody captured is kept, unverified", warned,
         hasItem(containsString(P1 + "-0|CF02 price_unverified")));

@@ -120,9 +120,10 @@ public final class SilverOrders extends PTransform<PBegin, PCollectionTuple> {
    * change time. Bronze's lineage columns are not decoded.
    */
   private static final Map<String, List<String>> INPUT_COLUMNS = Map.of(
-      "orders", List.of("id", "timestamp", "store_id", "payment_method_id", "customer_id", "_changed_at"),
+      "orders", List.of("id", "timestamp", "store_id", "payment_method_id", "customer_id", "_changed_at",
+          "_deleted"),
       "order_details", List.of("order_id", "product_id", "quantity", "discount_percent", "subtotal", "is_suggestion",
-          "_changed_at"));
+          "_changed_at", "_deleted"));
 
   /**
    * The read of the bronze partition of {@code day}, as of the table's version now (the columns the rules
