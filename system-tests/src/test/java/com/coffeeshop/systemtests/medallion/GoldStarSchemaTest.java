@@ -170,12 +170,12 @@ class GoldStarSchemaTest {
   void dimensionsVersionTheChangesWithUniqueKeys() throws Exception {
     List<GenericRecord> changed = versions("dim_products", "product_id", CHANGED);
     assertThat(changed.stream().map(v -> v.get("unit_price") + " " + validity(v)).toList(),
-        is(List.of(oldPrice + " 2026-11-01..2026-11-02", (oldPrice + 5000) + " 2026-11-02.. current")));
+        is(List.of(oldPrice + " 1970-01-01..2026-11-02", (oldPrice + 5000) + " 2026-11-02.. current")));
     List<GenericRecord> products = medallion.goldRows("dim_products");
     assertThat(products.size(), is(27));
     assertThat(new HashSet<>(products.stream().map(r -> r.get("product_key")).toList()).size(), is(27));
     assertThat(versions("dim_stores", "store_id", 1).stream().map(GoldStarSchemaTest::validity).toList(),
-        is(List.of("2026-11-01..2026-11-02", "2026-11-02.. current")));
+        is(List.of("1970-01-01..2026-11-02", "2026-11-02.. current")));
     assertThat(medallion.goldRows("dim_stores").size(), is(121));
     assertThat(medallion.goldRows("dim_payment_methods").stream().map(r -> (Boolean) r.get("is_current")).toList(),
         everyItem(is(true)));

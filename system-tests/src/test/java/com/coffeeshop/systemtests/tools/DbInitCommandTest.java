@@ -53,7 +53,8 @@ class DbInitCommandTest {
     assertThat(
         db.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.name + "'"),
         containsInAnyOrder(
-            "product_category", "products", "stores", "payment_methods", "customers", "orders", "order_details"));
+            "product_category", "products", "stores", "payment_methods", "customers", "orders", "order_details",
+            "order_changes", "open_writes"));
   }
 
   @Test

@@ -264,6 +264,8 @@ public class BronzeIngest {
           + " watermark would move past them. Leave --to out (it defaults to " + bound + ") or give an earlier instant");
     }
     Duration lag = Duration.between(to, started);
+    open.ifPresent(w -> Jobs.progress("bronze", "reading changes up to " + to + ", held back by MySQL thread "
+        + w.threadId() + ": a transaction open since " + w.started() + " with " + w.rowsModified() + " rows written"));
     if (open.isPresent() && lag.toMinutes() > o.getMaxLagMinutes()) {
       Jobs.progress("bronze", "WARNING: reading changes up to " + to + ", " + lag.toMinutes() + " minutes behind the"
           + " database's clock (--maxLagMinutes=" + o.getMaxLagMinutes() + "): MySQL thread " + open.get().threadId()
@@ -287,11 +289,14 @@ public class BronzeIngest {
             + " ingest its rows twice)");
       }
       Instant from = stored.orElse(o.getFrom() == null ? Instant.EPOCH : instant("--from", o.getFrom()));
-      if (to.isBefore(from)) {
+      if (to.isBefore(from) && o.getTo() != null) {
         throw new IllegalArgumentException("--to " + to + " is before bronze " + table + "'s watermark " + from
             + ": that range was ingested already");
       }
-      Run run = new Run(o.getLakehouse(), from, to, stored.map(Instant::toString).orElse(null), days, runId,
+      // A transaction that began before the last run and wrote its first row after it holds the bound below the
+      // watermark: the range stays empty, and its rows (changed after the watermark) are read once it commits.
+      Instant tableTo = to.isBefore(from) ? from : to;
+      Run run = new Run(o.getLakehouse(), from, tableTo, stored.map(Instant::toString).orElse(null), days, runId,
           started.toEpochMilli(), state.lastRun(), orderBuckets,
           open.map(w -> "thread " + w.threadId() + " open since " + w.started()).orElse(""));
       p.apply(camel(table), new IngestTable(db, SOURCES.get(table), run));
