@@ -4,6 +4,7 @@ import com.coffeeshop.systemtests.testing.OnEveryRunner;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import com.coffeeshop.pipelines.lakehouse.Lakehouse;
 import com.coffeeshop.pipelines.medallion.bronze.BronzeIngest;
 import com.coffeeshop.systemtests.testing.LandingZoneDatabase;
 import com.coffeeshop.pipelines.launch.RunnerConfig;
@@ -42,7 +43,7 @@ class BronzeSparkInteropTest {
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .getOrCreate();
       try {
-        Dataset<Row> orders = spark.read().format("delta").load(BronzeIngest.tablePath(lakehouse.toString(), "orders"));
+        Dataset<Row> orders = spark.read().format("delta").load(Lakehouse.bronze(lakehouse.toString(), "orders"));
         assertThat(orders.count(), is(60L));
         assertThat(orders.schema().apply("id").dataType(), is(DataTypes.StringType));
         assertThat(orders.schema().apply("_ingested_at").dataType(), is(DataTypes.TimestampType));
@@ -52,7 +53,7 @@ class BronzeSparkInteropTest {
         ids.sort(String::compareTo);
         assertThat(ids, is(db.rows("SELECT id FROM orders ORDER BY id")));
         Dataset<Row> products = spark.read().format("delta")
-            .load(BronzeIngest.tablePath(lakehouse.toString(), "products"));
+            .load(Lakehouse.bronze(lakehouse.toString(), "products"));
         assertThat(products.filter("id = 'CF01'").select("unit_price").first().getString(0),
             is(db.rows("SELECT unit_price FROM products WHERE id = 'CF01'").get(0)));
       } finally {
