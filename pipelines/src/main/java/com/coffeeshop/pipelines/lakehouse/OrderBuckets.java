@@ -62,17 +62,18 @@ public final class OrderBuckets {
    */
   public static List<KV<Integer, List<KV<Integer, FileSplit>>>> of(List<KV<Integer, FileSplit>> splits) {
     TreeMap<Integer, List<KV<Integer, FileSplit>>> buckets = new TreeMap<>();
-    String bucketing = null;
+    // The day's bucketing is its first bucketed file's, whatever order the runner lists the files in.
+    String bucketing = splits.stream().map(s -> s.getValue().tags().get(DeltaWrite.BUCKETING_TAG))
+        .filter(t -> t != null && t.startsWith(NAME + "/")).findFirst().orElse(null);
     for (KV<Integer, FileSplit> split : splits) {
       Map<String, String> tags = split.getValue().tags();
       String tag = tags.get(DeltaWrite.BUCKETING_TAG);
-      if (tag == null || !tag.startsWith(NAME + "/") || (bucketing != null && !bucketing.equals(tag))) {
+      if (tag == null || !tag.equals(bucketing)) {
         throw new IllegalStateException("bronze file " + split.getValue().relativePath() + " is bucketed "
             + (tag == null ? "by nothing" : "as " + tag) + (bucketing == null ? "" : ", others of its day as " + bucketing)
             + ": silver joins a day's orders and lines a bucket at a time, so every file of the day must be in the"
             + " same buckets of the order id. Rebuild bronze with BronzeIngest (it writes no other kind of file)");
       }
-      bucketing = tag;
       buckets.computeIfAbsent(Integer.parseInt(tags.get(DeltaWrite.BUCKET_TAG)), b -> new ArrayList<>()).add(split);
     }
     List<KV<Integer, List<KV<Integer, FileSplit>>>> out = new ArrayList<>();

@@ -43,6 +43,10 @@ class OrderBucketsTest {
     assertThat(assertThrows(IllegalStateException.class,
         () -> OrderBuckets.of(List.of(file(0, "a", bucket(16, 1)), file(1, "b", Map.of())))).getMessage(),
         containsString("bronze file b is bucketed by nothing"));
+    assertThat("listed first, the file without buckets is named with the day's bucketing",
+        assertThrows(IllegalStateException.class,
+            () -> OrderBuckets.of(List.of(file(1, "b", Map.of()), file(0, "a", bucket(3, 1))))).getMessage(),
+        containsString("bronze file b is bucketed by nothing, others of its day as order_id/3"));
     assertThat(assertThrows(IllegalStateException.class, () -> OrderBuckets.of(List.of(file(0, "a",
         Map.of(DeltaWrite.BUCKETING_TAG, "customer_id/16", DeltaWrite.BUCKET_TAG, "1"))))).getMessage(),
         containsString("bronze file a is bucketed as customer_id/16"));

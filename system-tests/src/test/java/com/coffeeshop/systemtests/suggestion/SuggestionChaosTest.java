@@ -216,8 +216,9 @@ class SuggestionChaosTest {
       }
       Thread.sleep(1000);
     } while (System.nanoTime() < deadline);
-    System.out.printf("[chaos] after the outage: committed %s, log end %s, %.1f s after MySQL came back%n", committed, end,
-        (System.nanoTime() - back) / 1e9);
+    System.out.printf("[chaos] after the outage: committed %s, log end %s, %.1f s after MySQL came back; the job"
+        + " restarted by its supervisor %d times in all%n", committed, end, (System.nanoTime() - back) / 1e9,
+        job.unplannedRestarts());
     assertThat("the committed offsets reached the log's end within a minute of MySQL's return", committed, is(end));
   }
 

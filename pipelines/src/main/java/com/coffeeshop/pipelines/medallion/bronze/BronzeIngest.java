@@ -264,9 +264,11 @@ public class BronzeIngest {
           + " watermark would move past them. Leave --to out (it defaults to " + bound + ") or give an earlier instant");
     }
     Duration lag = Duration.between(to, started);
-    open.ifPresent(w -> Jobs.progress("bronze", "reading changes up to " + to + ", held back by MySQL thread "
-        + w.threadId() + ": a transaction open since " + w.started() + " with " + w.rowsModified() + " rows written"));
-    if (open.isPresent() && lag.toMinutes() > o.getMaxLagMinutes()) {
+    if (open.isPresent() && lag.toMinutes() <= o.getMaxLagMinutes()) {
+      Jobs.progress("bronze", "reading changes up to " + to + ", held back by MySQL thread " + open.get().threadId()
+          + ": a transaction open since " + open.get().started() + " with " + open.get().rowsModified()
+          + " rows written");
+    } else if (open.isPresent()) {
       Jobs.progress("bronze", "WARNING: reading changes up to " + to + ", " + lag.toMinutes() + " minutes behind the"
           + " database's clock (--maxLagMinutes=" + o.getMaxLagMinutes() + "): MySQL thread " + open.get().threadId()
           + " has written " + open.get().rowsModified() + " rows in a transaction open since " + open.get().started()
