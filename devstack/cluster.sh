@@ -60,11 +60,21 @@ write_config() {
 jobmanager.rpc.address: 127.0.0.1
 jobmanager.rpc.port: $RPC_PORT
 jobmanager.bind-host: 127.0.0.1
-jobmanager.memory.process.size: 1024m
+jobmanager.memory.process.size: 1600m
 taskmanager.host: 127.0.0.1
 taskmanager.bind-host: 127.0.0.1
 taskmanager.memory.process.size: $TM_MEMORY
 taskmanager.numberOfTaskSlots: $SLOTS
+# A batch step's shuffles are blocking (sort-shuffle); each result partition being written takes
+# sort-shuffle.min-buffers network buffers (Flink's default 512 = 16 MB), and bronze writes dozens at once: it failed
+# with "Insufficient number of network buffers: required 512" even with a quarter of the process as network memory.
+taskmanager.network.sort-shuffle.min-buffers: 64
+taskmanager.memory.network.fraction: 0.15
+# Each submission loads the job's classes in a class loader of its own, and Beam's jobs leave theirs behind
+# (apache/beam#25510, #29890, #32372): Flink's default 256 MB metaspace filled after 5 submissions (a TaskManager
+# died with OutOfMemoryError: Metaspace). See docs/clusters.md for what it costs and the remedy.
+taskmanager.memory.jvm-metaspace.size: 1g
+jobmanager.memory.jvm-metaspace.size: 1g
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
 rest.port: $REST_PORT

@@ -131,6 +131,29 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
   }
 
   /**
+   * Whether the config submits to a cluster: a Flink master other than Flink's embedded ones ({@code [local]},
+   * {@code [auto]}, {@code [collection]}), or a Spark master other than {@code local…}. Then the job's classes must be
+   * staged to the cluster ({@link #clusterJar}), and the launcher adds {@code --filesToStage} (without it, Beam stages
+   * every entry of the driver's class path).
+   */
+  public boolean submitsToCluster() {
+    return switch (runner()) {
+      case "FlinkRunner" -> !options.getOrDefault("flinkMaster", "[auto]").startsWith("[");
+      case "SparkRunner" -> !options.getOrDefault("sparkMaster", "local[4]").startsWith("local");
+      default -> false;
+    };
+  }
+
+  /** The arguments of a job on this config: {@link #args()}, plus {@code --filesToStage=<stagedJar>} for a cluster. */
+  public List<String> args(Path stagedJar) {
+    List<String> args = args();
+    if (submitsToCluster() && !options.containsKey("filesToStage")) {
+      args.add("--filesToStage=" + stagedJar);
+    }
+    return args;
+  }
+
+  /**
    * The JVM flags of {@code mainClass}'s JVM, from {@code jvm.properties} beside the configs: {@code jvm.all}, then
    * every {@code jvm.<prefix>} whose prefix is the class or one of its packages, shorter prefixes first.
    */
@@ -167,8 +190,17 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
   }
 
   /**
+   * The jar a cluster submission of {@code bundle} stages: the runner jar without the classes the cluster runs itself
+   * (Flink's, or Spark's and Scala's), which the {@code bundle} profile makes beside the runner jar.
+   */
+  public static Path clusterJar(Path jarDir, String bundle) {
+    return jarDir.resolve("coffeeshop-pipelines-" + bundle + "-cluster.jar");
+  }
+
+  /**
    * For launch scripts, to {@code eval}: the bundle, its jar (in {@code -Dcoffee.jarDir}, default
-   * {@code pipelines/target}), the JVM flags, the jar's class-data archive flag (none when the build made no
+   * {@code pipelines/target}), the jar a cluster submission stages ({@code STAGED_JAR}, empty for a local runner), the
+   * JVM flags, the jar's class-data archive flag (none when the build made no
    * archive) and the config's arguments, as shell variables ({@code BUNDLE}, {@code JAR}, and the arrays
    * {@code JVM_FLAGS}, {@code CLASS_ARCHIVE} and {@code JOB_ARGS}), each value quoted. Exit code 2, with the
    * reason, for an unknown or broken config.
@@ -187,7 +219,9 @@ public record RunnerConfig(String name, Path file, Map<String, String> options) 
       System.out.println("JAR=" + quoted(jar.toString()));
       System.out.println("JVM_FLAGS=(" + shellWords(jvmFlags(argv[1])) + ")");
       System.out.println("CLASS_ARCHIVE=(" + shellWords(classArchiveFlags(jar)) + ")");
-      System.out.println("JOB_ARGS=(" + shellWords(c.args()) + ")");
+      Path jarDir = jar.getParent();
+      System.out.println("STAGED_JAR=" + quoted(c.submitsToCluster() ? clusterJar(jarDir, c.bundle()).toString() : ""));
+      System.out.println("JOB_ARGS=(" + shellWords(c.args(clusterJar(jarDir, c.bundle()))) + ")");
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
