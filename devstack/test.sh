@@ -9,10 +9,11 @@
 #      Delta round trip, bronze, silver, gold) again on the FlinkRunner and on the SparkRunner, plus
 #      Spark's own Delta reader on our tables (each runner has its own Maven profile: Flink and Spark do
 #      not share a classpath),
-#   4. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jars,
-#   5. runs README command 1 (devstack/demo.sh) in a short mode on its own stack and checks its output,
+#   4. runs the tests tagged cluster against a Flink session cluster it starts (devstack/cluster.sh up flink),
+#   5. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jars,
+#   6. runs README command 1 (devstack/demo.sh) in a short mode on its own stack and checks its output,
 #      its KPI report against MariaDB, and that it leaves nothing running (devstack/tests),
-#   6. prints one summary line over all runs.
+#   7. prints one summary line over all runs.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -36,9 +37,18 @@ if [ $status -eq 0 ]; then
   done
 fi
 if [ $status -eq 0 ]; then
+  # The tests tagged cluster, against a real Flink 1.19.0 session cluster (a JobManager and two TaskManagers) on
+  # loopback, staging the cluster jar: a day through the steps and DailyBatch against the embedded gold, a launcher
+  # killed mid-job, the revenue job.
+  "${MVN[@]}" -q -pl pipelines -P bundle,flink-runner package -DskipTests || status=$?
+  echo "=== system tests tagged cluster on a Flink session cluster ==="
+  devstack/cluster.sh up flink || status=$?
+  [ $status -ne 0 ] || "${MVN[@]}" -pl system-tests -P flink-cluster test-compile surefire:test || status=$?
+  devstack/cluster.sh down flink || true
+fi
+if [ $status -eq 0 ]; then
   # The Airflow DAG in real Airflow (pinned in airflow/dags/requirements.txt, from PyPI), running the
   # bundled jars against the MariaDB above: on the DirectRunner, and a backfill on the FlinkRunner's jar.
-  "${MVN[@]}" -q -pl pipelines -P bundle,flink-runner package -DskipTests || status=$?
   echo "=== Airflow DAG tests (airflow/tests) ==="
   VENV="${COFFEE_HOME:-$REPO/.local}/airflow-venv"
   if ! python3 -c 'import ensurepip' 2>/dev/null; then

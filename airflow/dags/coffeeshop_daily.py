@@ -150,6 +150,26 @@ def bundled_jar(runner: str) -> str:
     return str(jar)
 
 
+def submits_to_cluster(runner: str, options: dict[str, str]) -> bool:
+    """As RunnerConfig.submitsToCluster: a Flink master other than Flink's embedded ones ([local], [auto],
+    [collection]), or a Spark master other than local…."""
+    if runner == "FlinkRunner":
+        return not options.get("flinkMaster", "[auto]").startswith("[")
+    if runner == "SparkRunner":
+        return not options.get("sparkMaster", "local[4]").startswith("local")
+    return False
+
+
+def cluster_jar(runner: str) -> str:
+    """The jar a cluster submission stages (--filesToStage): the runner jar without the classes the cluster runs
+    itself, built beside it by the same Maven command."""
+    jar = Path(bundled_jar(runner)).with_name(f"coffeeshop-pipelines-{JARS[runner]}-cluster.jar")
+    if not jar.is_file():
+        raise FileNotFoundError(f"{jar} is missing: build it with mvn -pl pipelines -am package -DskipTests"
+                                f" -P bundle,{JARS[runner]}-runner")
+    return str(jar)
+
+
 def step_jvm_options(jar: str, job_class: str) -> str:
     """Step ``job_class``'s JVM flags (``jvm_flags``) and, when the build made one, the jar's class-data archive
     (``<jar>.jsa``, see pipelines/pom.xml): the JVM maps the classes a step loads instead of reading them from the
@@ -185,6 +205,8 @@ class MedallionStep(BeamRunJavaPipelineOperator):
         options = read_runner_config(context["params"]["runner_config"])
         self.runner = options.pop("runner")
         self.jar = bundled_jar(self.runner)
+        if submits_to_cluster(self.runner, options):
+            options.setdefault("filesToStage", cluster_jar(self.runner))
         if self.landing_zone:
             conn = BaseHook.get_connection(CONNECTION)
             options.update(dbHost=conn.host, dbPort=str(conn.port or 3306), dbName=conn.schema,
@@ -195,9 +217,9 @@ class MedallionStep(BeamRunJavaPipelineOperator):
         return super().execute(context)
 
     def on_kill(self):
-        """A killed task (timeout, marked failed) stops the JVM it started, which is the whole job on the
-        local runners (direct, flink-local, spark-local): no orphan keeps writing. On a cluster config the
-        JVM only submitted the job; cancel it there (``flink cancel``, the Spark UI)."""
+        """A killed task (timeout, marked failed) stops the JVM it started (SIGTERM, then SIGKILL after 30 s), so no
+        orphan keeps writing: on the local runners that JVM is the whole job; on a Flink cluster the JVM cancels the
+        job it submitted there as it ends (FlinkClusterJobs); on a Spark cluster the JVM is the job's driver."""
         super().on_kill()
         jvms = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
         for jvm in jvms:

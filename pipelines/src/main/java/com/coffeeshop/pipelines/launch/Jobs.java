@@ -2,10 +2,12 @@ package com.coffeeshop.pipelines.launch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -26,9 +28,19 @@ public final class Jobs {
     void run() throws Exception;
   }
 
-  /** A job's options from its arguments, validated: a bad option ends the job with exit code 2 ({@link #main}). */
+  /**
+   * A job's options from its arguments, validated: a bad option ends the job with exit code 2 ({@link #main}). The
+   * application's name, from which Beam makes the job's name (what a cluster's UI lists), is the job class's, not
+   * this one's.
+   */
   public static <T extends PipelineOptions> T options(String[] args, Class<T> type) {
-    return PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
+    T options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--appName="))) {
+      Class<?> job = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+          .map(StackWalker.StackFrame::getDeclaringClass).filter(c -> c != Jobs.class).findFirst()).orElse(Jobs.class);
+      options.as(ApplicationNameOptions.class).setAppName(job.getSimpleName());
+    }
+    return options;
   }
 
   /**
@@ -41,8 +53,12 @@ public final class Jobs {
     return options;
   }
 
-  /** Runs a batch pipeline: on the embedded engine this JVM started, if any, else as its runner would. */
+  /**
+   * Runs a batch pipeline: on the embedded engine this JVM started, if any, else as its runner would. A pipeline sent
+   * to a Flink cluster is cancelled there if this JVM ends before it does ({@link FlinkClusterJobs}).
+   */
   public static PipelineResult run(Pipeline p) {
+    FlinkClusterJobs.cancelOnExit(p.getOptions());
     try {
       return EmbeddedEngine.run(p);
     } catch (RuntimeException e) {

@@ -23,8 +23,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import com.coffeeshop.systemtests.testing.RunnerUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs {@link StoreDailyRevenue} (JdbcIO from the real MariaDB, a shuffle, a parquet sink) on the
  * runner whose options file {@code runner-configs/<beam.test.runnerConfig>.conf} names, and checks
  * the parquet rows against the same aggregate computed by MariaDB. The test command runs this class
- * once per runner (direct, flink-local, spark-local), so all three must produce these same rows.
+ * once per runner (direct, flink-local, spark-local, and flink-cluster: a real session cluster), so all must
+ * produce these same rows.
  */
 @OnEveryRunner
+@Tag("cluster")
 class RunnerPortabilityTest {
   private static LandingZoneDatabase db;
   private static LocalDate day;
@@ -59,7 +63,7 @@ class RunnerPortabilityTest {
   @Test
   void writesTheSameRevenuePerStoreAsMariaDbComputes(@TempDir Path output) throws Exception {
     String config = System.getProperty("beam.test.runnerConfig", "direct");
-    List<String> args = new ArrayList<>(RunnerConfig.load(config).args());
+    List<String> args = RunnerUnderTest.args();
     args.addAll(List.of(
         "--dbHost=" + db.host, "--dbPort=" + db.port, "--dbName=" + db.name,
         "--date=" + day, "--output=" + output));

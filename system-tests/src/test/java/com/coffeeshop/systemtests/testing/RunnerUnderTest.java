@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The runner this test run is about: {@code runner-configs/<beam.test.runnerConfig>.conf}, which the
  * Maven profile sets ({@code direct} by default, {@code flink-local} with {@code -P flink-runner},
- * {@code spark-local} with {@code -P spark-runner}).
+ * {@code spark-local} with {@code -P spark-runner}, {@code flink-cluster} with {@code -P flink-cluster}).
  */
 public final class RunnerUnderTest {
   private RunnerUnderTest() {}
@@ -16,8 +16,12 @@ public final class RunnerUnderTest {
     return RunnerConfig.load(System.getProperty("beam.test.runnerConfig", "direct"));
   }
 
-  /** The config's options as arguments, in a list the caller may extend. */
+  /**
+   * The config's options as arguments, in a list the caller may extend; on a cluster config, with the cluster jar to
+   * stage, as {@code devstack/run-pipeline} gives it.
+   */
   public static List<String> args() {
-    return new ArrayList<>(config().args());
+    RunnerConfig c = config();
+    return new ArrayList<>(c.args(RunnerConfig.clusterJar(Repo.path("pipelines", "target"), c.bundle())));
   }
 }
