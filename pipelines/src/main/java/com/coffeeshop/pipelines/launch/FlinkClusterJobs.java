@@ -42,7 +42,7 @@ public final class FlinkClusterJobs {
    * For a FlinkRunner job on a cluster ({@code --flinkMaster=host:port}): cancels its running jobs on the cluster
    * when this JVM ends. Once per JVM; does nothing for other runners and Flink's embedded engines.
    */
-  static synchronized void cancelOnExit(PipelineOptions options) {
+  public static synchronized void cancelOnExit(PipelineOptions options) {
     if (registered || !options.getRunner().getSimpleName().equals("FlinkRunner")) {
       return;
     }

@@ -1,5 +1,6 @@
 package com.coffeeshop.pipelines.suggestion;
 
+import com.coffeeshop.pipelines.launch.FlinkClusterJobs;
 import com.coffeeshop.pipelines.launch.Jobs;
 import com.coffeeshop.pipelines.options.KafkaOptions;
 import com.coffeeshop.pipelines.options.LandingZoneOptions;
@@ -219,6 +220,8 @@ public class SuggestionPipeline {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("PublishDeadLetters", write(options, options.getDeadLetterTopic()));
 
+    // On a Flink cluster the job outlives this JVM unless cancelled: ending the JVM ends the job, as on a local runner.
+    FlinkClusterJobs.cancelOnExit(options);
     return new Running(p.run(), batchFailure);
   }
 

@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.coffeeshop.schemas.events.Topics;
 import com.coffeeshop.systemtests.testing.KafkaTopics;
@@ -17,6 +19,7 @@ import com.coffeeshop.systemtests.testing.SuggestionJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -220,6 +224,33 @@ class SuggestionChaosTest {
         + " restarted by its supervisor %d times in all%n", committed, end, (System.nanoTime() - back) / 1e9,
         job.unplannedRestarts());
     assertThat("the committed offsets reached the log's end within a minute of MySQL's return", committed, is(end));
+  }
+
+  /**
+   * On a Flink session cluster (tag cluster, {@code -P flink-cluster}): the TaskManager running the job's tasks dies
+   * with SIGKILL mid-load, as a lost machine would. Flink restarts the tasks on the other TaskManager from the last
+   * checkpoint, with nobody's help; the dead one is started again afterwards.
+   */
+  @Test
+  @Order(8)
+  @Tag("cluster")
+  void aTaskManagerKilledMidLoadLosesNothing() throws Exception {
+    assumeTrue(RunnerUnderTest.config().submitsToCluster(), "a TaskManager to kill needs a Flink cluster");
+    URI rest = URI.create("http://" + RunnerUnderTest.config().options().get("flinkMaster") + "/");
+    String busy = null;
+    for (JsonNode tm : JSON.readTree(rest.resolve("taskmanagers").toURL()).path("taskmanagers")) {
+      if (tm.path("freeSlots").asInt() < tm.path("slotsNumber").asInt()) {
+        busy = tm.path("id").asText();
+      }
+    }
+    assertThat("a TaskManager runs the job's tasks", busy, is(notNullValue()));
+    String which = busy.substring(busy.lastIndexOf('-') + 1);
+    try {
+      breakMidLoad("TaskManager killed (SIGKILL)", () -> devstack("cluster.sh", "kill-taskmanager", which));
+    } finally {
+      devstack("cluster.sh", "up", "flink");
+    }
+    assertThat("Flink restarted the tasks; the launcher was not restarted", job.unplannedRestarts(), is(0));
   }
 
   /** The outage test's retry budget and outage ({@code devstack/chaos.sh}: 60 s and 90 s). */
