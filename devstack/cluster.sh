@@ -5,6 +5,10 @@
 #   devstack/cluster.sh up flink       a Flink 1.19.0 session cluster: one JobManager, two TaskManagers
 #   devstack/cluster.sh down flink     stop it (checkpoints and logs stay in $COFFEE_HOME/flink)
 #   devstack/cluster.sh kill-taskmanager N   kill -9 TaskManager N (1 or 2), as a lost machine would die
+#   devstack/cluster.sh up kafka3      the CDC stack (devstack/kafka.sh) on three KRaft brokers: replication factor 3,
+#                                      min.insync.replicas 2, Connect's internal topics and the connector's alike
+#   devstack/cluster.sh down kafka3    stop it;  devstack/kafka.sh kill-broker N  kills broker N with SIGKILL
+#   devstack/cluster.sh env            the client settings of kafka3 (COFFEE_KAFKA_BROKERS, COFFEE_KAFKA_BOOTSTRAP)
 #   devstack/cluster.sh status
 #
 # Jobs go to it with runner-configs/flink-cluster.conf and FLINK_MASTER=127.0.0.1:8081 (its default).
@@ -150,13 +154,38 @@ flink_down() {
   stop_pid "$FLINK_HOME/jobmanager.pid" "JobManager"
 }
 
+# The CDC stack (devstack/kafka.sh) on three KRaft brokers instead of one: a Kafka of another size is stopped and
+# its folders removed first (Connect's offsets with it: the connector starts again from the binlog's current position).
+kafka3_up() {
+  export COFFEE_KAFKA_BROKERS=3
+  if [ -f "$COFFEE_HOME/kafka/brokers" ] && [ "$(cat "$COFFEE_HOME/kafka/brokers")" != 3 ] \
+      || { [ -d "$COFFEE_HOME/kafka" ] && [ ! -f "$COFFEE_HOME/kafka/brokers" ]; }; then
+    log "replacing the single-node Kafka in $COFFEE_HOME/kafka with three brokers"
+    COFFEE_KAFKA_BROKERS=1 "$REPO/devstack/kafka.sh" down
+    rm -rf "$COFFEE_HOME/kafka" "$COFFEE_HOME/connect"
+  fi
+  "$REPO/devstack/kafka.sh" up
+  log "clients use: export COFFEE_KAFKA_BROKERS=3 COFFEE_KAFKA_BOOTSTRAP=$KAFKA3_BOOTSTRAP"
+}
+KAFKA_PORT="${COFFEE_KAFKA_PORT:-9092}"
+KAFKA3_BOOTSTRAP="127.0.0.1:$KAFKA_PORT,127.0.0.1:$((KAFKA_PORT + 10)),127.0.0.1:$((KAFKA_PORT + 20))"
+
 case "${1:-}" in
   up)
-    [ "${2:-}" = flink ] || die "usage: devstack/cluster.sh up flink (spark and kafka3 are not built yet)"
-    flink_up ;;
+    case "${2:-}" in
+      flink) flink_up ;;
+      kafka3) kafka3_up ;;
+      *) die "usage: devstack/cluster.sh up flink|kafka3" ;;
+    esac ;;
   down)
-    [ "${2:-}" = flink ] || die "usage: devstack/cluster.sh down flink"
-    flink_down ;;
+    case "${2:-}" in
+      flink) flink_down ;;
+      kafka3) COFFEE_KAFKA_BROKERS=3 "$REPO/devstack/kafka.sh" down ;;
+      *) die "usage: devstack/cluster.sh down flink|kafka3" ;;
+    esac ;;
+  env)
+    # For clients of kafka3: eval "$(devstack/cluster.sh env)"
+    echo "export COFFEE_KAFKA_BROKERS=3 COFFEE_KAFKA_BOOTSTRAP=$KAFKA3_BOOTSTRAP" ;;
   kill-taskmanager)
     f="$FLINK_HOME/taskmanager-${2:-}.pid"
     pid_alive "$f" || die "TaskManager ${2:-?} is not running (1 to $TASKMANAGERS)"
@@ -167,5 +196,5 @@ case "${1:-}" in
     else
       log "Flink: down"
     fi ;;
-  *) die "usage: devstack/cluster.sh up|down flink | kill-taskmanager N | status" ;;
+  *) die "usage: devstack/cluster.sh up|down flink|kafka3 | kill-taskmanager N | env | status" ;;
 esac

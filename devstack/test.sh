@@ -9,7 +9,8 @@
 #      Delta round trip, bronze, silver, gold) again on the FlinkRunner and on the SparkRunner, plus
 #      Spark's own Delta reader on our tables (each runner has its own Maven profile: Flink and Spark do
 #      not share a classpath),
-#   4. runs the tests tagged cluster against a Flink session cluster it starts (devstack/cluster.sh up flink),
+#   4. runs the tests tagged cluster against a Flink session cluster and a three-broker Kafka it starts
+#      (devstack/cluster.sh up flink|kafka3),
 #   5. runs the Airflow DAG tests in real Airflow (installed from PyPI into a venv) on the bundled jars,
 #   6. runs README command 1 (devstack/demo.sh) in a short mode on its own stack and checks its output,
 #      its KPI report against MariaDB, and that it leaves nothing running (devstack/tests),
@@ -37,13 +38,16 @@ if [ $status -eq 0 ]; then
   done
 fi
 if [ $status -eq 0 ]; then
-  # The tests tagged cluster, against a real Flink 1.19.0 session cluster (a JobManager and two TaskManagers) on
-  # loopback, staging the cluster jar: a day through the steps and DailyBatch against the embedded gold, a launcher
-  # killed mid-job, the revenue job.
+  # The tests tagged cluster, against real clusters on loopback: a Flink 1.19.0 session cluster (a JobManager and
+  # two TaskManagers), jobs staging the cluster jar, and the CDC stack moved onto three Kafka brokers: a day through
+  # the steps and DailyBatch against the embedded gold, a launcher killed mid-job, the revenue job, the suggestion job
+  # through a TaskManager and a broker killed with SIGKILL.
   "${MVN[@]}" -q -pl pipelines -P bundle,flink-runner package -DskipTests || status=$?
-  echo "=== system tests tagged cluster on a Flink session cluster ==="
+  echo "=== system tests tagged cluster on a Flink session cluster and three Kafka brokers ==="
+  devstack/cluster.sh up kafka3 || status=$?
   devstack/cluster.sh up flink || status=$?
-  [ $status -ne 0 ] || "${MVN[@]}" -pl system-tests -P flink-cluster test-compile surefire:test || status=$?
+  [ $status -ne 0 ] || (eval "$(devstack/cluster.sh env)"
+    "${MVN[@]}" -pl system-tests -P flink-cluster test-compile surefire:test -Dchaos.ordersPerFault=100) || status=$?
   devstack/cluster.sh down flink || true
 fi
 if [ $status -eq 0 ]; then

@@ -4,6 +4,7 @@ import com.coffeeshop.schemas.events.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
     name = "devstack",
     mixinStandardHelpOptions = true,
     description = "Local Kafka + Kafka Connect (Debezium) stack.",
-    subcommands = {DevStackCli.Up.class, DevStackCli.Down.class, DevStackCli.Status.class})
+    subcommands = {DevStackCli.Up.class, DevStackCli.Down.class, DevStackCli.KillBroker.class, DevStackCli.Status.class})
 public class DevStackCli {
   /** Topics the system uses, all with {@link #PARTITIONS} partitions, keyed by order id where relevant. */
   static final List<String> TOPICS = Topics.ALL;
@@ -64,10 +65,38 @@ public class DevStackCli {
     final int connectPort = Integer.parseInt(env("COFFEE_CONNECT_PORT", "8083"));
     final String flavour = env("COFFEE_DB_FLAVOUR", "mariadb");
     final Path kafkaDir = home.resolve("kafka");
+    /**
+     * 1 (a single node), or 3: a three-broker KRaft cluster, every topic replicated 3 times, 2 in sync to write.
+     * COFFEE_KAFKA_BROKERS, else the size of the Kafka already in {@link #kafkaDir} (so {@code down} stops it all).
+     */
+    final int brokers = brokerCount(env("COFFEE_KAFKA_BROKERS", installedBrokers(kafkaDir)));
     final Path connectDir = home.resolve("connect");
 
+    /** Broker {@code n}'s client port (1-based): the first is COFFEE_KAFKA_PORT, the next ones 10 and 20 above it. */
+    int brokerPort(int n) {
+      return kafkaPort + 10 * (n - 1);
+    }
+
+    int controllerPort(int n) {
+      return controllerPort + 10 * (n - 1);
+    }
+
+    /** Where broker {@code n} keeps its config, data, log and pid: the kafka folder itself for a single node. */
+    Path brokerDir(int n) {
+      return brokers == 1 ? kafkaDir : kafkaDir.resolve("broker-" + n);
+    }
+
+    int replication() {
+      return brokers == 1 ? 1 : 3;
+    }
+
+    int minInSync() {
+      return brokers == 1 ? 1 : 2;
+    }
+
     String bootstrap() {
-      return "127.0.0.1:" + kafkaPort;
+      return java.util.stream.IntStream.rangeClosed(1, brokers).mapToObj(n -> "127.0.0.1:" + brokerPort(n))
+          .collect(java.util.stream.Collectors.joining(","));
     }
 
     String connectUrl() {
@@ -81,6 +110,24 @@ public class DevStackCli {
     Path pluginDir() {
       return repo.resolve("devstack/target/connect-plugins");
     }
+  }
+
+  /** The broker count a Kafka folder was made for ({@code brokers} in it), 1 when there is none. */
+  static String installedBrokers(Path kafkaDir) {
+    try {
+      Path marker = kafkaDir.resolve("brokers");
+      return Files.exists(marker) ? Files.readString(marker).strip() : "1";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static int brokerCount(String value) {
+    if (!value.equals("1") && !value.equals("3")) {
+      throw new IllegalArgumentException("COFFEE_KAFKA_BROKERS must be 1 (a single node) or 3 (a replicated cluster),"
+          + " not '" + value + "'");
+    }
+    return Integer.parseInt(value);
   }
 
   /** The one connector definition of a database flavour (mariadb, mysql), shared with docker/. */
@@ -105,10 +152,10 @@ public class DevStackCli {
       startConnect(s, timeout);
       registerConnector(s, timeout);
       System.out.printf(
-          "[devstack] ready:%n  kafka    %s (KRaft, controller on :%d)%n  connect  %s  connector %s RUNNING%n"
-              + "  topics   %s (%d partitions each)%n  logs     %s%n",
-          s.bootstrap(), s.controllerPort, s.connectUrl(), CONNECTOR, String.join(", ", TOPICS),
-          PARTITIONS, s.home);
+          "[devstack] ready:%n  kafka    %s (KRaft, %d broker%s, replication factor %d, min.insync.replicas %d)%n"
+              + "  connect  %s  connector %s RUNNING%n  topics   %s (%d partitions each)%n  logs     %s%n",
+          s.bootstrap(), s.brokers, s.brokers == 1 ? "" : "s", s.replication(), s.minInSync(), s.connectUrl(),
+          CONNECTOR, String.join(", ", TOPICS), PARTITIONS, s.home);
       return 0;
     }
   }
@@ -124,12 +171,37 @@ public class DevStackCli {
       if (only == null || only.equals("connect")) {
         stop("connect", s.connectDir.resolve("connect.pid"));
       }
-      if (only == null || only.equals("kafka")) {
-        stop("kafka", s.kafkaDir.resolve("kafka.pid"));
+      if (only != null && !Set.of("connect", "kafka").contains(only) && !only.matches("kafka-[1-" + s.brokers + "]")) {
+        throw new IllegalArgumentException("--only takes connect, kafka or kafka-N (a broker, 1 to " + s.brokers
+            + "), not " + only);
       }
-      if (only != null && !Set.of("connect", "kafka").contains(only)) {
-        throw new IllegalArgumentException("--only takes connect or kafka, not " + only);
+      for (int n = 1; n <= s.brokers; n++) {
+        if (only == null || only.equals("kafka") || only.equals("kafka-" + n)) {
+          stop(s.brokers == 1 ? "kafka" : "kafka broker " + n, s.brokerDir(n).resolve("kafka.pid"));
+        }
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "kill-broker", mixinStandardHelpOptions = true,
+      description = "Kill one Kafka broker with SIGKILL, as a lost machine would die (`up` starts it again).")
+  static class KillBroker implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "N", description = "The broker, 1 to COFFEE_KAFKA_BROKERS.")
+    int broker;
+
+    @Override
+    public Integer call() throws Exception {
+      Settings s = new Settings();
+      if (broker < 1 || broker > s.brokers) {
+        throw new IllegalArgumentException("no broker " + broker + ": brokers are 1 to " + s.brokers);
+      }
+      ProcessHandle p = running(s.brokerDir(broker).resolve("kafka.pid"))
+          .orElseThrow(() -> new IllegalArgumentException("broker " + broker + " is not running"));
+      p.destroyForcibly();
+      p.onExit().get(30, TimeUnit.SECONDS);
+      Files.deleteIfExists(s.brokerDir(broker).resolve("kafka.pid"));
+      System.out.println("[devstack] killed kafka broker " + broker + " (pid " + p.pid() + ") with SIGKILL");
       return 0;
     }
   }
@@ -139,9 +211,12 @@ public class DevStackCli {
     @Override
     public Integer call() throws Exception {
       Settings s = new Settings();
-      Optional<ProcessHandle> kafka = running(s.kafkaDir.resolve("kafka.pid"));
+      for (int n = 1; n <= s.brokers; n++) {
+        String addr = "127.0.0.1:" + s.brokerPort(n);
+        System.out.printf("kafka%-3s %s%n", s.brokers == 1 ? "" : "-" + n,
+            running(s.brokerDir(n).resolve("kafka.pid")).map(p -> "running  " + addr + "  pid " + p.pid()).orElse("stopped"));
+      }
       Optional<ProcessHandle> connect = running(s.connectDir.resolve("connect.pid"));
-      System.out.printf("kafka    %s%n", kafka.map(p -> "running  " + s.bootstrap() + "  pid " + p.pid()).orElse("stopped"));
       System.out.printf("connect  %s%n", connect.map(p -> "running  " + s.connectUrl() + "  pid " + p.pid()).orElse("stopped"));
       if (connect.isPresent()) {
         try {
@@ -159,58 +234,92 @@ public class DevStackCli {
   // ---- Kafka ----
 
   static void startKafka(Settings s, Duration timeout) throws Exception {
-    Path pid = s.kafkaDir.resolve("kafka.pid");
-    if (running(pid).isPresent()) {
-      System.out.println("[devstack] kafka already runs on " + s.bootstrap());
-      return;
-    }
     Files.createDirectories(s.kafkaDir);
-    Path data = s.kafkaDir.resolve("data");
-    Properties p = new Properties();
-    p.setProperty("process.roles", "broker,controller");
-    p.setProperty("node.id", "1");
-    p.setProperty("controller.quorum.bootstrap.servers", "127.0.0.1:" + s.controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + s.kafkaPort + ",CONTROLLER://127.0.0.1:" + s.controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + s.kafkaPort);
-    p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("log.dirs", data.toString());
-    p.setProperty("num.partitions", String.valueOf(PARTITIONS));
-    // Topics are created on purpose (here, or by Connect's topic.creation), never by a typo.
-    p.setProperty("auto.create.topics.enable", "false");
-    p.setProperty("offsets.topic.replication.factor", "1");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    p.setProperty("share.coordinator.state.topic.min.isr", "1");
-    p.setProperty("group.initial.rebalance.delay.ms", "0");
-    p.setProperty("log.retention.hours", "48");
-    Path config = s.kafkaDir.resolve("server.properties");
-    store(p, config);
-    if (!Files.exists(data.resolve("meta.properties"))) {
-      Process format = javaProcess(s, "kafka-format", 256,
-          List.of("kafka.tools.StorageTool", "format", "--cluster-id", Uuid.randomUuid().toString(),
-              "--config", config.toString(), "--standalone"), Map.of(), false);
-      if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-        throw new IllegalStateException("formatting Kafka storage failed, see " + s.kafkaDir.resolve("kafka-format.log"));
-      }
+    Path marker = s.kafkaDir.resolve("brokers");
+    if (Files.exists(marker) && !Files.readString(marker).strip().equals(String.valueOf(s.brokers))) {
+      throw new IllegalArgumentException(s.kafkaDir + " holds a Kafka of " + Files.readString(marker).strip()
+          + " broker(s), not COFFEE_KAFKA_BROKERS=" + s.brokers + ": stop it and remove the folder to switch"
+          + " (devstack/kafka.sh down && rm -rf " + s.kafkaDir + " " + s.connectDir + ")");
     }
-    Process broker = javaProcess(s, "kafka", 512, List.of("kafka.Kafka", config.toString()), Map.of(), true);
-    Files.writeString(pid, String.valueOf(broker.pid()));
+    Files.writeString(marker, String.valueOf(s.brokers));
+    String clusterId = Uuid.randomUuid().toString();
+    List<Process> started = new ArrayList<>();
+    for (int n = 1; n <= s.brokers; n++) {
+      Path pid = s.brokerDir(n).resolve("kafka.pid");
+      if (running(pid).isPresent()) {
+        System.out.println("[devstack] kafka already runs on 127.0.0.1:" + s.brokerPort(n));
+        continue;
+      }
+      Path config = writeBrokerConfig(s, n);
+      if (!Files.exists(s.brokerDir(n).resolve("data").resolve("meta.properties"))) {
+        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "--cluster-id", clusterId,
+            "--config", config.toString()));
+        if (s.brokers == 1) {
+          format.add("--standalone");  // a single controller; three name each other as voters in their config
+        }
+        Process f = javaProcess(s.brokerDir(n), "kafka-format", 256, format, Map.of(), false);
+        if (!f.waitFor(60, TimeUnit.SECONDS) || f.exitValue() != 0) {
+          throw new IllegalStateException("formatting Kafka storage failed, see " + s.brokerDir(n).resolve("kafka-format.log"));
+        }
+      }
+      Process broker = javaProcess(s.brokerDir(n), "kafka", 512, List.of("kafka.Kafka", config.toString()), Map.of(), true);
+      Files.writeString(pid, String.valueOf(broker.pid()));
+      started.add(broker);
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try (Admin admin = admin(s)) {
-        admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-        break;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        if (!broker.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka did not start on " + s.bootstrap() + ", see "
-              + s.kafkaDir.resolve("kafka.log"));
+        if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == s.brokers) {
+          break;
         }
-        Thread.sleep(300);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        // not yet
       }
+      if (started.stream().anyMatch(p -> !p.isAlive()) || System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kafka did not start on " + s.bootstrap() + ", see kafka.log in "
+            + (s.brokers == 1 ? s.kafkaDir : s.kafkaDir + "/broker-N"));
+      }
+      Thread.sleep(300);
     }
-    System.out.println("[devstack] kafka up on " + s.bootstrap() + " (pid " + broker.pid() + ")");
+    System.out.println("[devstack] kafka up on " + s.bootstrap());
+  }
+
+  /** Broker {@code n}'s server.properties (broker and controller in one process). */
+  static Path writeBrokerConfig(Settings s, int n) throws IOException {
+    Path dir = s.brokerDir(n);
+    Files.createDirectories(dir);
+    Properties p = new Properties();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("node.id", String.valueOf(n));
+    if (s.brokers == 1) {
+      p.setProperty("controller.quorum.bootstrap.servers", "127.0.0.1:" + s.controllerPort(1));
+    } else {
+      p.setProperty("controller.quorum.voters", java.util.stream.IntStream.rangeClosed(1, s.brokers)
+          .mapToObj(i -> i + "@127.0.0.1:" + s.controllerPort(i)).collect(java.util.stream.Collectors.joining(",")));
+    }
+    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + s.brokerPort(n) + ",CONTROLLER://127.0.0.1:" + s.controllerPort(n));
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + s.brokerPort(n));
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("log.dirs", dir.resolve("data").toString());
+    p.setProperty("num.partitions", String.valueOf(PARTITIONS));
+    // Topics are created on purpose (here, or by Connect's topic.creation), never by a typo.
+    p.setProperty("auto.create.topics.enable", "false");
+    // Every topic, internal ones included, on every broker; a write needs two copies, so one broker may be lost.
+    String rf = String.valueOf(s.replication());
+    String isr = String.valueOf(s.minInSync());
+    p.setProperty("default.replication.factor", rf);
+    p.setProperty("min.insync.replicas", isr);
+    p.setProperty("offsets.topic.replication.factor", rf);
+    p.setProperty("transaction.state.log.replication.factor", rf);
+    p.setProperty("transaction.state.log.min.isr", isr);
+    p.setProperty("share.coordinator.state.topic.replication.factor", rf);
+    p.setProperty("share.coordinator.state.topic.min.isr", isr);
+    p.setProperty("group.initial.rebalance.delay.ms", "0");
+    p.setProperty("log.retention.hours", "48");
+    Path config = dir.resolve("server.properties");
+    store(p, config);
+    return config;
   }
 
   static void createTopics(Settings s) throws Exception {
@@ -219,7 +328,7 @@ public class DevStackCli {
       List<NewTopic> missing = new ArrayList<>();
       for (String t : TOPICS) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, PARTITIONS, (short) 1));
+          missing.add(new NewTopic(t, PARTITIONS, (short) s.replication()));
         }
       }
       if (!missing.isEmpty()) {
@@ -271,9 +380,9 @@ public class DevStackCli {
     p.setProperty("config.storage.topic", "_connect-configs");
     p.setProperty("offset.storage.topic", "_connect-offsets");
     p.setProperty("status.storage.topic", "_connect-status");
-    p.setProperty("config.storage.replication.factor", "1");
-    p.setProperty("offset.storage.replication.factor", "1");
-    p.setProperty("status.storage.replication.factor", "1");
+    p.setProperty("config.storage.replication.factor", String.valueOf(s.replication()));
+    p.setProperty("offset.storage.replication.factor", String.valueOf(s.replication()));
+    p.setProperty("status.storage.replication.factor", String.valueOf(s.replication()));
     p.setProperty("offset.storage.partitions", "1");
     p.setProperty("status.storage.partitions", "1");
     // Commit source offsets every second: after a crash at most ~1 s of events is re-sent (at-least-once).
@@ -293,7 +402,7 @@ public class DevStackCli {
     env.put("COFFEE_DB_HOST", env("COFFEE_DB_HOST", "127.0.0.1"));
     env.put("COFFEE_DB_PORT", env("COFFEE_DB_PORT", "3307"));
     env.put("COFFEE_DB_NAME", env("COFFEE_DB_NAME", "coffeeshop"));
-    Process connect = javaProcess(s, "connect", 768,
+    Process connect = javaProcess(s.connectDir, "connect", 768,
         List.of("org.apache.kafka.connect.cli.ConnectDistributed", config.toString()), env, true);
     Files.writeString(pid, String.valueOf(connect.pid()));
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -357,9 +466,9 @@ public class DevStackCli {
 
   // ---- helpers ----
 
-  static Process javaProcess(Settings s, String name, int heapMb, List<String> mainAndArgs,
+  /** A JVM of the devstack's class path, its output appended to {@code dir/name.log}. */
+  static Process javaProcess(Path dir, String name, int heapMb, List<String> mainAndArgs,
       Map<String, String> extraEnv, boolean detached) throws IOException {
-    Path dir = name.startsWith("kafka") ? s.kafkaDir : s.connectDir;
     List<String> cmd = new ArrayList<>();
     if (detached) {
       cmd.add("setsid"); // its own session: a Ctrl-C in the caller's terminal does not kill the service

@@ -253,6 +253,30 @@ class SuggestionChaosTest {
     assertThat("Flink restarted the tasks; the launcher was not restarted", job.unplannedRestarts(), is(0));
   }
 
+  /**
+   * On a three-broker Kafka (tag cluster, {@code devstack/cluster.sh up kafka3}): every topic, Connect's and Kafka's
+   * internal ones included, has 3 replicas and needs 2 in sync; then the broker leading the first partition of
+   * {@code cdc.orders} dies with SIGKILL mid-load. Connect, the job and its dead-letter output carry on with nobody's
+   * help; the broker is started again afterwards.
+   */
+  @Test
+  @Order(9)
+  @Tag("cluster")
+  void aKafkaBrokerKilledMidLoadLosesNothing() throws Exception {
+    assumeTrue("3".equals(System.getenv("COFFEE_KAFKA_BROKERS")), "a broker to kill needs the three-broker Kafka");
+    Map<String, String> replication = KafkaTopics.replication();
+    for (String topic : List.of(Topics.CDC_ORDERS, Topics.SUGGESTIONS_ACCEPTED, Topics.SUGGESTIONS_DEAD_LETTERS,
+        "_connect-configs", "_connect-offsets", "_connect-status", "__consumer_offsets", "coffeeshop.schema-history")) {
+      assertThat(topic + "'s replicas/min.insync.replicas in " + replication, replication.get(topic), is("3/2"));
+    }
+    int leader = KafkaTopics.leaderOfFirstPartition(Topics.CDC_ORDERS);
+    try {
+      breakMidLoad("Kafka broker killed", () -> devstack("kafka.sh", "kill-broker", String.valueOf(leader)));
+    } finally {
+      devstack("kafka.sh", "up");
+    }
+  }
+
   /** The outage test's retry budget and outage ({@code devstack/chaos.sh}: 60 s and 90 s). */
   private static final int OUTAGE_BUDGET_SECONDS = Integer.getInteger("chaos.retryBudgetSeconds", 5);
   private static final long OUTAGE_SECONDS = Long.getLong("chaos.outageSeconds", 20);

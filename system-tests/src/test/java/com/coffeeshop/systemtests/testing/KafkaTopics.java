@@ -102,4 +102,33 @@ public final class KafkaTopics {
     p.setProperty("value.serializer", StringSerializer.class.getName());
     return new KafkaProducer<>(p);
   }
+
+  /**
+   * Every topic of the cluster, internal ones included, as {@code name → "replicas/min.insync.replicas"} (for example
+   * {@code "3/2"}), and the leader of each partition of {@code topic}.
+   */
+  public static Map<String, String> replication() throws Exception {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrap());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      Set<String> names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+          .names().get();
+      Map<String, String> out = new java.util.TreeMap<>();
+      var configs = admin.describeConfigs(names.stream().map(n -> new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, n)).toList()).all().get();
+      admin.describeTopics(names).allTopicNames().get().forEach((name, d) -> out.put(name,
+          d.partitions().get(0).replicas().size() + "/" + configs.get(new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name)).get("min.insync.replicas").value()));
+      return out;
+    }
+  }
+
+  /** The broker id leading partition 0 of {@code topic}. */
+  public static int leaderOfFirstPartition(String topic) throws Exception {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrap());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0).leader().id();
+    }
+  }
 }
