@@ -1,6 +1,8 @@
 package com.coffeeshop.devstack;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -162,12 +164,36 @@ class DockerComposeTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void flinkCheckpointsLiveOnAVolumeTheClusterConfigNames() throws Exception {
-    String config = Files.readString(REPO.resolve("runner-configs/flink-cluster.conf"));
-    Matcher path = Pattern.compile("(?m)^stateBackendStoragePath=file://(/\\S+)$").matcher(config);
-    assertThat("flink-cluster.conf keeps checkpoints on disk", path.find(), is(true));
+  void flinkRunsTheVersionAndSettingsOfTheLocalClusterWithCheckpointsOnASharedVolume() throws Exception {
+    String script = Files.readString(REPO.resolve("devstack/cluster.sh"));
     for (String flink : List.of("flink-jobmanager", "flink-taskmanager")) {
-      assertThat(flink, (List<String>) services.get(flink).get("volumes"), hasItems("flink-checkpoints:" + path.group(1)));
+      Map<String, Object> service = services.get(flink);
+      assertThat(flink + " runs Flink 1.19.0 exactly", String.valueOf(service.get("image")), startsWith("flink:1.19.0-"));
+      String properties = String.valueOf(((Map<String, Object>) service.get("environment")).get("FLINK_PROPERTIES"));
+      Matcher dir = Pattern.compile("(?m)^state.checkpoints.dir: file://(/\\S+)$").matcher(properties);
+      assertThat(flink + " keeps checkpoints on disk", dir.find(), is(true));
+      assertThat(flink, (List<String>) service.get("volumes"), hasItems("flink-checkpoints:" + dir.group(1)));
+      for (String key : List.of("taskmanager.numberOfTaskSlots", "taskmanager.network.sort-shuffle.min-buffers",
+          "taskmanager.memory.jvm-metaspace.size", "classloader.check-leaked-classloader")) {
+        assertThat(flink + " sets " + key + " as devstack/cluster.sh does", properties, containsString(key + ": "));
+        assertThat("devstack/cluster.sh sets " + key, script, containsString(key + ": "));
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void kafkaRunsThreeBrokersThatReplicateEveryTopic() {
+    for (String broker : List.of("kafka", "kafka-2", "kafka-3")) {
+      Map<String, Object> env = (Map<String, Object>) services.get(broker).get("environment");
+      assertThat(broker, String.valueOf(services.get(broker).get("image")), is("apache/kafka:4.3.0"));
+      assertThat(broker, String.valueOf(env.get("KAFKA_DEFAULT_REPLICATION_FACTOR")), is("3"));
+      assertThat(broker, String.valueOf(env.get("KAFKA_MIN_INSYNC_REPLICAS")), is("2"));
+      assertThat(broker, String.valueOf(env.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR")), is("3"));
+    }
+    Map<String, Object> connect = (Map<String, Object>) services.get("connect").get("environment");
+    for (String topic : List.of("CONFIG", "OFFSET", "STATUS")) {
+      assertThat(topic, String.valueOf(connect.get(topic + "_STORAGE_REPLICATION_FACTOR")), is("3"));
     }
   }
 }
