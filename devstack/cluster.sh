@@ -5,6 +5,7 @@
 #   devstack/cluster.sh up flink       a Flink 1.19.0 session cluster: one JobManager, two TaskManagers
 #   devstack/cluster.sh down flink     stop it (checkpoints and logs stay in $COFFEE_HOME/flink)
 #   devstack/cluster.sh kill-taskmanager N   kill -9 TaskManager N (1 or 2), as a lost machine would die
+#   devstack/cluster.sh kill-jobmanager      kill -9 the JobManager (its jobs are lost: resubmit them, see docs/clusters.md)
 #   devstack/cluster.sh up kafka3      the CDC stack (devstack/kafka.sh) on three KRaft brokers: replication factor 3,
 #                                      min.insync.replicas 2, Connect's internal topics and the connector's alike
 #   devstack/cluster.sh down kafka3    stop it;  devstack/kafka.sh kill-broker N  kills broker N with SIGKILL
@@ -190,11 +191,15 @@ case "${1:-}" in
     f="$FLINK_HOME/taskmanager-${2:-}.pid"
     pid_alive "$f" || die "TaskManager ${2:-?} is not running (1 to $TASKMANAGERS)"
     kill -9 "$(cat "$f")"; rm -f "$f"; log "killed TaskManager $2 with SIGKILL" ;;
+  kill-jobmanager)
+    f="$FLINK_HOME/jobmanager.pid"
+    pid_alive "$f" || die "the JobManager is not running"
+    kill -9 "$(cat "$f")"; rm -f "$f"; log "killed the JobManager with SIGKILL (up flink starts it again)" ;;
   status)
     if pid_alive "$FLINK_HOME/jobmanager.pid"; then
       log "Flink: JobManager up, $(rest /overview "['taskmanagers']") TaskManagers, $(rest /overview "['jobs-running']") jobs running"
     else
       log "Flink: down"
     fi ;;
-  *) die "usage: devstack/cluster.sh up|down flink|kafka3 | kill-taskmanager N | env | status" ;;
+  *) die "usage: devstack/cluster.sh up|down flink|kafka3 | kill-taskmanager N | kill-jobmanager | env | status" ;;
 esac

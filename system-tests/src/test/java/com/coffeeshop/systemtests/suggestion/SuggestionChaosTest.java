@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -89,7 +90,13 @@ class SuggestionChaosTest {
     deadLettersStart = KafkaTopics.endOffsets(Topics.SUGGESTIONS_DEAD_LETTERS);
     runStart = LocalDateTime.now(ZoneOffset.UTC);
     // Its own discount, so the check can tell that every suggestion of the run is this job's.
-    job = new SuggestionJob(db, group, "--discountPercent=" + DISCOUNT);
+    List<String> args = new ArrayList<>(List.of("--discountPercent=" + DISCOUNT));
+    if (RunnerUnderTest.config().submitsToCluster()) {
+      // Checkpoints of its own, which a resubmitted job restores from (FlinkClusterJobs.restoreFromLatestCheckpoint).
+      Path checkpoints = Path.of(env("COFFEE_HOME", Repo.path(".local").toString()), "flink", "checkpoints", group);
+      args.addAll(List.of("--stateBackend=filesystem", "--stateBackendStoragePath=" + checkpoints.toUri()));
+    }
+    job = new SuggestionJob(db, group, args.toArray(String[]::new));
     job.start();
     awaitTheJobAnswering();
     System.out.printf("[chaos] runner config %s, %d orders per fault at %s orders/s, seed %d, job log %s%n",
@@ -251,6 +258,62 @@ class SuggestionChaosTest {
       devstack("cluster.sh", "up", "flink");
     }
     assertThat("Flink restarted the tasks; the launcher was not restarted", job.unplannedRestarts(), is(0));
+  }
+
+  /**
+   * On a Flink session cluster (tag cluster): the JobManager dies with SIGKILL mid-load. A standalone JobManager
+   * forgets its jobs: the launcher fails, its supervisor (here the test, as {@code devstack/suggestion-job.sh} would)
+   * starts it again once the JobManager is back, and the job restores from its latest retained checkpoint
+   * (apache/beam#31313: a restored job may read a split twice; the effects are idempotent, so that shows as replays).
+   */
+  @Test
+  @Order(10)
+  @Tag("cluster")
+  void aJobManagerKilledMidLoadIsResubmittedFromTheLatestCheckpointAndLosesNothing() throws Exception {
+    assumeTrue(RunnerUnderTest.config().submitsToCluster(), "a JobManager to kill needs a Flink cluster");
+    URI rest = URI.create("http://" + RunnerUnderTest.config().options().get("flinkMaster") + "/");
+    int restartsBefore = job.unplannedRestarts();
+    // The TaskManagers may finish the orders in flight before they notice their JobManager is gone; the launcher
+    // notices once the JobManager is back without its job.
+    breakMidLoad("JobManager killed (SIGKILL)", () -> {
+      devstack("cluster.sh", "kill-jobmanager");
+      devstack("cluster.sh", "up", "flink");
+    });
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (!(job.unplannedRestarts() > restartsBefore && jobRunning(rest)) && System.nanoTime() < deadline) {
+      job.superviseIfExited();
+      Thread.sleep(500);
+    }
+    assertThat("the launcher was started again by its supervisor", job.unplannedRestarts(), greaterThan(restartsBefore));
+    assertThat("the resubmitted job runs on the cluster", jobRunning(rest), is(true));
+    assertThat("the resubmitted job restored its state", Files.readString(job.log),
+        containsString("restoring from the latest retained checkpoint"));
+    LocalDateTime restored = LocalDateTime.now(ZoneOffset.UTC);
+    generate(PER_FAULT).get(5, TimeUnit.MINUTES);
+    assertEverythingCaughtUp("resubmitted after the JM", System.nanoTime());
+    // apache/beam#31313: a job restored from a checkpoint may run two readers of a split, so every later order would
+    // be read, and its suggestion published, twice. Orders written after the restore tell.
+    Set<String> after = new HashSet<>(db.rows("SELECT id FROM orders WHERE `timestamp` >= '" + restored + "'"));
+    Map<String, Long> records = new HashMap<>();
+    KafkaTopics.readToEnd(suggestionsStart).stream().filter(r -> after.contains(r.key()))
+        .forEach(r -> records.merge(r.key(), 1L, Long::sum));
+    long twice = records.values().stream().filter(n -> n > 1).count();
+    System.out.printf("[chaos] after the restore: %d orders suggested, %d of them published more than once%n",
+        records.size(), twice);
+    assertThat("orders written after the restore had a suggestion", records.size(), greaterThan(0));
+  }
+
+  private static boolean jobRunning(URI rest) {
+    try {
+      for (JsonNode j : JSON.readTree(rest.resolve("jobs/overview").toURL()).path("jobs")) {
+        if (j.path("name").asText().startsWith("suggestionpipeline-") && j.path("state").asText().equals("RUNNING")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException jobManagerNotBackYet) {
+      return false;
+    }
   }
 
   /**
