@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * produce these same rows.
  */
 @OnEveryRunner
-@Tag("cluster")
+@Tag("portability")
 class RunnerPortabilityTest {
   private static LandingZoneDatabase db;
   private static LocalDate day;
