@@ -160,10 +160,15 @@ def submits_to_cluster(runner: str, options: dict[str, str]) -> bool:
     return False
 
 
+def cluster_jar_path(runner: str) -> Path:
+    """Where the jar a cluster submission stages is (RunnerConfig.clusterJar)."""
+    return JAR_DIR / f"coffeeshop-pipelines-{JARS[runner]}-cluster.jar"
+
+
 def cluster_jar(runner: str) -> str:
     """The jar a cluster submission stages (--filesToStage): the runner jar without the classes the cluster runs
-    itself, built beside it by the same Maven command."""
-    jar = Path(bundled_jar(runner)).with_name(f"coffeeshop-pipelines-{JARS[runner]}-cluster.jar")
+    itself, built beside it by the same Maven command; fails saying how to build it when it is missing."""
+    jar = cluster_jar_path(runner)
     if not jar.is_file():
         raise FileNotFoundError(f"{jar} is missing: build it with mvn -pl pipelines -am package -DskipTests"
                                 f" -P bundle,{JARS[runner]}-runner")

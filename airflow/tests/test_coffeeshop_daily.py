@@ -103,8 +103,10 @@ def java_launch(config: str, job_class: str) -> dict:
 
 def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config_and_job():
     """run-pipeline and the tests read runner-configs with RunnerConfig (Java); the DAG with its own small copy:
-    the same runner, options and JVM flags (runner-configs/jvm.properties) for every config and every step."""
-    from coffeeshop_daily import CONFIGS, JARS, MEDALLION, bundled_jar, read_runner_config, step_jvm_options
+    the same runner, options and JVM flags (runner-configs/jvm.properties) for every config and every step, and the
+    same cluster jar to stage for a cluster config."""
+    from coffeeshop_daily import (CONFIGS, JARS, MEDALLION, bundled_jar, cluster_jar_path, read_runner_config,
+                                  step_jvm_options, submits_to_cluster)
     assert len(CONFIGS) >= 5
     steps = [MEDALLION + job for job in ("bronze.BronzeIngest", "silver.SilverClean", "gold.GoldDimensions",
                                          "gold.GoldFacts")]
@@ -113,10 +115,16 @@ def test_the_dags_config_reader_agrees_with_the_java_one_on_every_config_and_job
         for step in steps:
             java = java_launch(name, step)
             assert JARS[options["runner"]] == java["bundle"], name
-            assert sorted(f"--{k}={v}" for k, v in options.items()) == sorted(java["args"]), name
+            staged = ([f"--filesToStage={cluster_jar_path(options['runner'])}"]
+                      if submits_to_cluster(options["runner"], options) else [])
+            assert sorted([f"--{k}={v}" for k, v in options.items()] + staged) == sorted(java["args"]), name
             if name == "direct":  # the jar the DAG runs, with its archive, as run-pipeline starts it
                 assert java["jar"] == bundled_jar("DirectRunner")
                 assert step_jvm_options(java["jar"], step).split() == java["flags"], step
+    assert submits_to_cluster("FlinkRunner", read_runner_config("flink-cluster"))
+    assert not submits_to_cluster("FlinkRunner", read_runner_config("flink-local"))
+    assert submits_to_cluster("SparkRunner", read_runner_config("spark-cluster"))
+    assert not submits_to_cluster("SparkRunner", read_runner_config("spark-local"))
     flags = {step: java_launch("flink-local", step)["flags"] for step in steps}
     assert all("-XX:+UseParallelGC" in f for f in flags.values())
     assert {s for s, f in flags.items() if "-XX:TieredStopAtLevel=1" in f} == set(steps[2:])  # the gold steps

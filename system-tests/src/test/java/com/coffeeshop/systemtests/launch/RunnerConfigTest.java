@@ -84,6 +84,26 @@ class RunnerConfigTest {
   }
 
   @Test
+  void aClusterConfigStagesTheClusterJarAndALocalOneNothing(@TempDir Path dir) throws IOException {
+    Path staged = RunnerConfig.clusterJar(dir, "flink");
+    assertThat(staged, is(dir.resolve("coffeeshop-pipelines-flink-cluster.jar")));
+    RunnerConfig cluster = RunnerConfig.load("flink-cluster");
+    assertThat(cluster.submitsToCluster(), is(true));
+    assertThat(cluster.args(staged), hasItem("--filesToStage=" + staged));
+    for (String local : List.of("direct", "flink-local", "spark-local")) {
+      assertThat(local, RunnerConfig.load(local).submitsToCluster(), is(false));
+      assertThat(local, RunnerConfig.load(local).args(staged), is(RunnerConfig.load(local).args()));
+    }
+    Path spark = dir.resolve("spark.conf");
+    Files.writeString(spark, "runner=SparkRunner\nsparkMaster=spark://10.0.0.1:7077\n");
+    assertThat(RunnerConfig.load(spark.toString()).submitsToCluster(), is(true));
+    Path own = dir.resolve("own.conf");
+    Files.writeString(own, "runner=FlinkRunner\nflinkMaster=jm:8081\nfilesToStage=/my.jar\n");
+    assertThat("a config's own filesToStage is kept", RunnerConfig.load(own.toString()).args(staged),
+        is(List.of("--filesToStage=/my.jar", "--flinkMaster=jm:8081", "--runner=FlinkRunner")));
+  }
+
+  @Test
   void aFileOutsideTheFolderIsReadWithCommentsAndValuesKeptWhole(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("mine.conf");
     Files.writeString(file, "# my cluster\nrunner=SparkRunner\nsparkMaster=spark://host a:7077\n\n");
