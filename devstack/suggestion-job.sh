@@ -29,10 +29,6 @@ case "${1:-}" in
     JOB_ARGS=(--dbHost="$COFFEE_DB_HOST" --dbPort="$COFFEE_DB_PORT" --dbName="$COFFEE_DB_NAME"
       --dbUser=coffee_app --dbPasswordEnv=COFFEE_APP_PASSWORD --redisHost="$COFFEE_REDIS_HOST" --redisPort="$COFFEE_REDIS_PORT"
       --kafkaBootstrap="$COFFEE_KAFKA_BOOTSTRAP" --consumerGroup="coffeeshop-suggestion-local" --startFrom=latest)
-    # On a Flink cluster: checkpoints of its own, which the job restores from when its supervisor submits it again
-    # after a lost JobManager (docs/clusters.md). The path is the cluster's and this machine's alike (devstack).
-    [ "$CONFIG" != flink-cluster ] || JOB_ARGS+=(--stateBackend=filesystem
-      --stateBackendStoragePath="file://$COFFEE_HOME/flink/checkpoints/suggestions")
     # Supervised, as a cluster or a service manager would run it: a job that fails is started again and
     # resumes from its consumer group's offsets, committed only after the effects (README: delivery contract).
     supervise() {

@@ -3,20 +3,13 @@ package com.coffeeshop.pipelines.launch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -39,19 +32,6 @@ public final class FlinkClusterJobs {
     String getFlinkMaster();
 
     void setFlinkMaster(String value);
-  }
-
-  /** The FlinkRunner's restore options, read and set here without the runner on the class path. */
-  public interface RestoreOptions extends PipelineOptions {
-    @Description("Savepoint restore path. If specified, restores the streaming pipeline from the provided path.")
-    String getSavepointPath();
-
-    void setSavepointPath(String path);
-
-    @Description("State backend path to persist state backend data. Used to initialize state backend.")
-    String getStateBackendStoragePath();
-
-    void setStateBackendStoragePath(String path);
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -87,53 +67,6 @@ public final class FlinkClusterJobs {
   private static boolean onCluster(PipelineOptions options) {
     return options.getRunner().getSimpleName().equals("FlinkRunner")
         && !options.as(MasterOption.class).getFlinkMaster().startsWith("[");
-  }
-
-  /**
-   * For a streaming job sent to a Flink cluster with checkpoints of its own ({@code --stateBackendStoragePath}, a
-   * {@code file:} folder) and no {@code --savepointPath}: restores it from the newest completed checkpoint there, if
-   * any, as a resubmitted job after a lost JobManager must (a standalone JobManager forgets its jobs when it dies).
-   * Flink retains the checkpoints of a cancelled or failed job ({@code externalizedCheckpointsEnabled}).
-   *
-   * @return the checkpoint the job will restore from
-   */
-  public static Optional<String> restoreFromLatestCheckpoint(PipelineOptions options) {
-    RestoreOptions restore = options.as(RestoreOptions.class);
-    String storage = restore.getStateBackendStoragePath();
-    if (!onCluster(options) || restore.getSavepointPath() != null || storage == null || !storage.startsWith("file:")) {
-      return Optional.empty();
-    }
-    Path root = Path.of(URI.create(storage));
-    if (!Files.isDirectory(root)) {
-      return Optional.empty();
-    }
-    Optional<Path> latest;
-    try (Stream<Path> jobs = Files.list(root)) {
-      latest = jobs.filter(Files::isDirectory).flatMap(FlinkClusterJobs::completedCheckpoints)
-          .max(Comparator.comparing(FlinkClusterJobs::modified));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the checkpoints in " + root, e);
-    }
-    latest.ifPresent(chk -> restore.setSavepointPath(chk.toUri().toString()));
-    return latest.map(chk -> chk.toUri().toString());
-  }
-
-  /** A job folder's checkpoints that completed: {@code chk-N} folders holding their {@code _metadata}. */
-  private static Stream<Path> completedCheckpoints(Path job) {
-    try (Stream<Path> s = Files.list(job)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.isRegularFile(p.resolve("_metadata")))
-          .toList().stream();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static FileTime modified(Path checkpoint) {
-    try {
-      return Files.getLastModifiedTime(checkpoint.resolve("_metadata"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Cancels the jobs named {@code jobName} that are not finished on the cluster at {@code rest}; their ids. */

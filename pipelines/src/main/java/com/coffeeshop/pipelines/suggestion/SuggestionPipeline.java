@@ -222,8 +222,6 @@ public class SuggestionPipeline {
 
     // On a Flink cluster the job outlives this JVM unless cancelled: ending the JVM ends the job, as on a local runner.
     FlinkClusterJobs.cancelOnExit(options);
-    FlinkClusterJobs.restoreFromLatestCheckpoint(options)
-        .ifPresent(chk -> Jobs.progress("suggestions", "restoring from the latest retained checkpoint " + chk));
     return new Running(p.run(), batchFailure);
   }
 

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -90,13 +89,7 @@ class SuggestionChaosTest {
     deadLettersStart = KafkaTopics.endOffsets(Topics.SUGGESTIONS_DEAD_LETTERS);
     runStart = LocalDateTime.now(ZoneOffset.UTC);
     // Its own discount, so the check can tell that every suggestion of the run is this job's.
-    List<String> args = new ArrayList<>(List.of("--discountPercent=" + DISCOUNT));
-    if (RunnerUnderTest.config().submitsToCluster()) {
-      // Checkpoints of its own, which a resubmitted job restores from (FlinkClusterJobs.restoreFromLatestCheckpoint).
-      Path checkpoints = Path.of(env("COFFEE_HOME", Repo.path(".local").toString()), "flink", "checkpoints", group);
-      args.addAll(List.of("--stateBackend=filesystem", "--stateBackendStoragePath=" + checkpoints.toUri()));
-    }
-    job = new SuggestionJob(db, group, args.toArray(String[]::new));
+    job = new SuggestionJob(db, group, "--discountPercent=" + DISCOUNT);
     job.start();
     awaitTheJobAnswering();
     System.out.printf("[chaos] runner config %s, %d orders per fault at %s orders/s, seed %d, job log %s%n",
@@ -262,14 +255,16 @@ class SuggestionChaosTest {
 
   /**
    * On a Flink session cluster (tag cluster): the JobManager dies with SIGKILL mid-load. A standalone JobManager
-   * forgets its jobs: the launcher fails, its supervisor (here the test, as {@code devstack/suggestion-job.sh} would)
-   * starts it again once the JobManager is back, and the job restores from its latest retained checkpoint
-   * (apache/beam#31313: a restored job may read a split twice; the effects are idempotent, so that shows as replays).
+   * forgets its jobs: the launcher fails once the JobManager is back without its job, and its supervisor (here the
+   * test, as {@code devstack/suggestion-job.sh} would) submits it again. The new job resumes from its consumer group's
+   * offsets, which the last completed checkpoint committed, and is not restored from that checkpoint: with Beam
+   * 2.62 a restored job reads each split twice from then on (apache/beam#31313; measured, see docs/clusters.md).
+   * So every order written after the resubmission is published once.
    */
   @Test
   @Order(10)
   @Tag("cluster")
-  void aJobManagerKilledMidLoadIsResubmittedFromTheLatestCheckpointAndLosesNothing() throws Exception {
+  void aJobManagerKilledMidLoadIsResubmittedFromTheGroupsOffsetsAndLosesNothing() throws Exception {
     assumeTrue(RunnerUnderTest.config().submitsToCluster(), "a JobManager to kill needs a Flink cluster");
     URI rest = URI.create("http://" + RunnerUnderTest.config().options().get("flinkMaster") + "/");
     int restartsBefore = job.unplannedRestarts();
@@ -286,21 +281,20 @@ class SuggestionChaosTest {
     }
     assertThat("the launcher was started again by its supervisor", job.unplannedRestarts(), greaterThan(restartsBefore));
     assertThat("the resubmitted job runs on the cluster", jobRunning(rest), is(true));
-    assertThat("the resubmitted job restored its state", Files.readString(job.log),
-        containsString("restoring from the latest retained checkpoint"));
-    LocalDateTime restored = LocalDateTime.now(ZoneOffset.UTC);
+    LocalDateTime resubmitted = LocalDateTime.now(ZoneOffset.UTC);
     generate(PER_FAULT).get(5, TimeUnit.MINUTES);
     assertEverythingCaughtUp("resubmitted after the JM", System.nanoTime());
-    // apache/beam#31313: a job restored from a checkpoint may run two readers of a split, so every later order would
-    // be read, and its suggestion published, twice. Orders written after the restore tell.
-    Set<String> after = new HashSet<>(db.rows("SELECT id FROM orders WHERE `timestamp` >= '" + restored + "'"));
+    // A job with two readers of a split (apache/beam#31313, on a restore from a checkpoint) would publish every later
+    // order twice; one resubmitted from the group's offsets publishes each once.
+    Set<String> after = new HashSet<>(db.rows("SELECT id FROM orders WHERE `timestamp` >= '" + resubmitted + "'"));
     Map<String, Long> records = new HashMap<>();
     KafkaTopics.readToEnd(suggestionsStart).stream().filter(r -> after.contains(r.key()))
         .forEach(r -> records.merge(r.key(), 1L, Long::sum));
-    long twice = records.values().stream().filter(n -> n > 1).count();
-    System.out.printf("[chaos] after the restore: %d orders suggested, %d of them published more than once%n",
-        records.size(), twice);
-    assertThat("orders written after the restore had a suggestion", records.size(), greaterThan(0));
+    List<String> twice = records.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    System.out.printf("[chaos] after the resubmission: %d orders suggested, %d of them published more than once%n",
+        records.size(), twice.size());
+    assertThat("orders written after the resubmission had a suggestion", records.size(), greaterThan(0));
+    assertThat("orders written after the resubmission published more than once", twice, is(empty()));
   }
 
   private static boolean jobRunning(URI rest) {
