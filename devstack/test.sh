@@ -41,7 +41,7 @@ if [ $status -eq 0 ]; then
   # The tests tagged cluster, against real clusters on loopback: a Flink 1.19.0 session cluster (a JobManager and
   # two TaskManagers), jobs staging the cluster jar, and the CDC stack moved onto three Kafka brokers: a day through
   # the steps and DailyBatch against the embedded gold, a launcher killed mid-job, the revenue job, the suggestion job
-  # through a TaskManager and a broker killed with SIGKILL.
+  # through a TaskManager, a Kafka broker and the JobManager killed with SIGKILL.
   "${MVN[@]}" -q -pl pipelines -P bundle,flink-runner package -DskipTests || status=$?
   echo "=== system tests tagged cluster on a Flink session cluster and three Kafka brokers ==="
   devstack/cluster.sh up kafka3 || status=$?
