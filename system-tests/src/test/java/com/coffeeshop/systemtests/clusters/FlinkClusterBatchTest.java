@@ -22,8 +22,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,14 +61,8 @@ class FlinkClusterBatchTest {
     db = LandingZoneDatabase.createWithReferenceData();
     db.cli("db-init", "--app-user", "coffee_app", "--batch-user", "coffee_batch", "--cdc-user", "coffee_cdc");
     db.cli("generate-orders", "--orders", "60", "--rate", "0", "--seed", "34");
-    try (Connection c = db.admin(); Statement s = c.createStatement()) {
-      for (String t : List.of("product_category", "products", "stores", "payment_methods", "customers")) {
-        s.executeUpdate("UPDATE " + t + " SET changed_at = '" + DAY + " 00:00:00'");
-      }
-      s.executeUpdate("UPDATE orders SET `timestamp` = TIMESTAMP('" + DAY + " 06:00:00') + INTERVAL (CRC32(id) % 60000) SECOND");
-      s.executeUpdate("UPDATE order_details l JOIN orders o ON o.id = l.order_id SET l.changed_at = o.`timestamp`");
-      s.executeUpdate("UPDATE orders SET changed_at = `timestamp`");
-    }
+    db.referenceRowsWrittenOn(DAY);
+    db.ordersPlacedOn(DAY);
   }
 
   @AfterAll

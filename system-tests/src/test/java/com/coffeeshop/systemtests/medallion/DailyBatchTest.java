@@ -60,19 +60,14 @@ class DailyBatchTest {
     db = LandingZoneDatabase.createWithReferenceData();
     db.cli("db-init", "--app-user", "coffee_app", "--batch-user", "coffee_batch", "--cdc-user", "coffee_cdc");
     db.cli("generate-orders", "--orders", "30", "--rate", "0", "--seed", "31");
+    db.referenceRowsWrittenOn(DAY);
     try (Connection c = db.admin(); Statement s = c.createStatement()) {
-      for (String t : List.of("product_category", "products", "stores", "payment_methods", "customers")) {
-        s.executeUpdate("UPDATE " + t + " SET changed_at = '" + DAY + " 00:00:00'");
-      }
       // A store written the next day, after bronze's read; one of the day's orders names it.
       s.executeUpdate("INSERT INTO stores (id, name, address, district, city, changed_at)"
           + " VALUES (9001, 'Opened late', '1 New St', 'Q1', 'Hồ Chí Minh', '" + DAY.plusDays(1) + " 12:00:00')");
       s.executeUpdate("UPDATE orders SET store_id = 9001 ORDER BY id LIMIT 1");
-      // The orders as written when they were placed, on the day (MariaDB's changed_at is bronze's position).
-      s.executeUpdate("UPDATE orders SET `timestamp` = TIMESTAMP('" + DAY + " 06:00:00') + INTERVAL (CRC32(id) % 60000) SECOND");
-      s.executeUpdate("UPDATE order_details l JOIN orders o ON o.id = l.order_id SET l.changed_at = o.`timestamp`");
-      s.executeUpdate("UPDATE orders SET changed_at = `timestamp`");
     }
+    db.ordersPlacedOn(DAY);
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -99,6 +100,27 @@ public final class LandingZoneDatabase implements AutoCloseable {
       s.execute(LandingZoneJdbc.UTC_SESSION);
     }
     return c;
+  }
+
+  /** The reference rows as written at the start of {@code day} (MariaDB's changed_at: before the day's orders). */
+  public void referenceRowsWrittenOn(LocalDate day) throws SQLException {
+    try (Connection c = admin(); Statement s = c.createStatement()) {
+      for (String t : List.of("product_category", "products", "stores", "payment_methods", "customers")) {
+        s.executeUpdate("UPDATE " + t + " SET changed_at = '" + day + " 00:00:00'");
+      }
+    }
+  }
+
+  /**
+   * Every order placed on {@code day} (06:00 to about 22:40 UTC) and written when it was placed: orders' and lines'
+   * changed_at, bronze's position, is the order's time.
+   */
+  public void ordersPlacedOn(LocalDate day) throws SQLException {
+    try (Connection c = admin(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE orders SET `timestamp` = TIMESTAMP('" + day + " 06:00:00') + INTERVAL (CRC32(id) % 60000) SECOND");
+      s.executeUpdate("UPDATE order_details l JOIN orders o ON o.id = l.order_id SET l.changed_at = o.`timestamp`");
+      s.executeUpdate("UPDATE orders SET changed_at = `timestamp`");
+    }
   }
 
   /** The single value of a one-row, one-column query, as a long. */
